@@ -1,0 +1,61 @@
+"""One refresh: the `refresh` job executed in this process, and the summary the contract asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from pipelines.config import Settings
+from pipelines.warehouse import warehouse
+
+
+@dataclass
+class RefreshResult:
+    success: bool
+    summary: str
+
+
+def delivery_summary(settings: Settings, since: datetime) -> str:
+    """Deliveries first seen since `since`, by status, and the rows they quarantined."""
+    with warehouse(settings) as con:
+        rows = con.execute(
+            """
+            select status, count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0)
+            from ops.deliveries where first_seen_at >= ? group by status order by status
+            """,
+            [since],
+        ).fetchall()
+        rejected = con.execute(
+            "select file_name, reason from ops.deliveries where first_seen_at >= ? and status = 'rejected' "
+            "order by file_name",
+            [since],
+        ).fetchall()
+    counts = {status: (n, loaded, quarantined) for status, n, loaded, quarantined in rows}
+    accepted = counts.get("accepted", (0, 0, 0))
+    lines = [
+        "Deliveries: {} accepted ({} rows loaded, {} rows quarantined), {} rejected, {} duplicate".format(
+            accepted[0], accepted[1], accepted[2],
+            counts.get("rejected", (0,))[0], counts.get("duplicate", (0,))[0],
+        )
+    ]
+    lines += [f"  rejected {name}: {reason}" for name, reason in rejected]
+    return "\n".join(lines)
+
+
+def run_refresh(settings: Settings, echo: Callable[[str], None] = print) -> RefreshResult:
+    """Execute the `refresh` job (the nightly schedule's job) in-process and summarise it."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    started = datetime.now(timezone.utc)
+    job = defs.resolve_job_def("refresh")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    summary = delivery_summary(settings, started)
+    for event in result.all_events:
+        if event.is_step_failure:
+            summary += f"\nFailed step {event.step_key}: {event.event_specific_data.error.message.strip()}"
+    echo(summary)
+    return RefreshResult(success=result.success, summary=summary)

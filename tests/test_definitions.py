@@ -1,0 +1,27 @@
+"""The Dagster definitions load and validate, as `dagster definitions validate` sees them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.config import AGENCIES
+from pipelines.warehouse import AGENCY_RAW_TABLE
+
+
+def test_definitions_load_with_one_ingestion_asset_per_agency():
+    from pipelines.definitions import defs
+
+    keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    assert {f"raw/{AGENCY_RAW_TABLE[a]}" for a in AGENCIES} <= keys
+    assert defs.resolve_job_def("refresh") is not None
+
+
+def test_dagster_definitions_validate(settings):
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        [str(bin_dir / "dagster"), "definitions", "validate", "-m", "pipelines.definitions"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
