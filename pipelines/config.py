@@ -25,6 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+# The project's shared folder (contracts, reference data, sample files) sits beside the repository.
+SHARED_DIR = REPO_ROOT.parent / "shared"
 
 AGENCIES = ("police", "health", "culture", "labor")
 

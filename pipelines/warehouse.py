@@ -97,6 +97,14 @@ AGENCY_RAW_TABLE = {
     "labor": "labor_support_records",
 }
 
+# The column holding each agency's event date (the date an indicator counts the row on).
+EVENT_DATE_COLUMNS = {
+    "police": "detected_on",
+    "health": "period_end",
+    "culture": "inspected_on",
+    "labor": "support_started_on",
+}
+
 OPS_TABLES: dict[str, dict[str, str]] = {
     "deliveries": {
         "file_name": "VARCHAR NOT NULL",     # path relative to landing/
@@ -148,7 +156,9 @@ def connect(settings: Settings, path: Path | None = None, read_only: bool = Fals
         "autoload_known_extensions": True,  # only the built-in ones (parquet, json, icu) exist
         "temp_directory": str(settings.work_dir / "duckdb_tmp"),
     }
-    return duckdb.connect(str(db), read_only=read_only, config=config)
+    con = duckdb.connect(str(db), read_only=read_only, config=config)
+    con.execute("SET enable_progress_bar = false")  # progress bars would end up in run logs
+    return con
 
 
 @contextmanager

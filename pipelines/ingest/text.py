@@ -13,7 +13,8 @@ _SPACES = re.compile(r"\s+")
 def clean_text(expr: pl.Expr) -> pl.Expr:
     """NFC, trimmed, inner whitespace (NBSP too) collapsed to one space; empty -> null."""
     cleaned = expr.str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()
-    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+    # replace() (unlike when/then) keeps the input's name, so select(clean_text(pl.all())) works
+    return cleaned.replace("", None)
 
 
 def header_key(name: str) -> str:
