@@ -24,7 +24,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
-REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 # The project's shared folder (contracts, reference data, sample files) sits beside the repository.
 SHARED_DIR = REPO_ROOT.parent / "shared"
 

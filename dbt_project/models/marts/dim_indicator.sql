@@ -1,0 +1,20 @@
+-- The indicators of the registry seed, with the columns of the marts contract.
+with registry as (
+    select * from {{ ref('indicator_registry') }}
+),
+
+final as (
+    select
+        indicator_code,
+        name_vi,
+        name_en,
+        unit,
+        agency,
+        numerator_code,
+        denominator_code,
+        disclosure,
+        definition_en as definition
+    from registry
+)
+
+select * from final
