@@ -23,7 +23,8 @@ def _generate(settings, seed: int, scale: float, date_from: date, date_to: date)
     from pipelines.generate import generate as generate_deliveries
 
     summary = generate_deliveries(settings.landing_dir, seed=seed, scale=scale, date_from=date_from, date_to=date_to)
-    click.echo(str(summary))
+    for line in summary.lines():
+        click.echo(line)
     click.echo(f"Deliveries written under {settings.landing_dir}")
 
 

@@ -52,7 +52,12 @@ def run_refresh(settings: Settings, echo: Callable[[str], None] = print) -> Refr
     started = datetime.now(timezone.utc)
     job = defs.resolve_job_def("refresh")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            # step progress, not Dagster's debug chatter
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     summary = delivery_summary(settings, started)
     for event in result.all_events:
         if event.is_step_failure:
