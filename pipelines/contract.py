@@ -25,7 +25,8 @@ POLICE_COLUMNS = {
     "Trạng thái": "record_status",
     "Ngày cập nhật": "updated_at",
 }
-# Columns a police row cannot do without (an empty value quarantines the row).
+# Columns a police file must have; an empty value quarantines the row, except the area:
+# `Mã ĐVHC` or `Địa bàn` suffices (sources.md: "by GSO code, by name, or both").
 POLICE_REQUIRED = (
     "Mã vụ việc", "Ngày phát hiện", "Địa bàn", "Hành vi", "Hình thức xử lý",
     "Số định danh", "Giới tính", "Vai trò", "Trạng thái", "Ngày cập nhật",

@@ -43,6 +43,29 @@ def delivery_summary(settings: Settings, since: datetime) -> str:
     return "\n".join(lines)
 
 
+def check_summary(settings: Settings) -> str:
+    from pipelines.gate import recorded_checks
+
+    checks = recorded_checks(settings)
+    if not checks:
+        return "Checks: none ran (the build did not reach them)"
+    failed = [c for c in checks if not c["passed"]]
+    lines = [f"Checks: {len(checks) - len(failed)} of {len(checks)} suites passed"]
+    for check in failed:
+        verdict = "FAILED (blocking)" if check["blocking"] else "warning"
+        lines.append(f"  {check['name']}: {verdict}: {', '.join(check['failed'])}")
+    return "\n".join(lines)
+
+
+def release_summary(settings: Settings) -> str:
+    from pipelines.publish import published_release
+
+    manifest = published_release(settings)
+    if manifest is None:
+        return "Release: none published yet"
+    return f"Release: {manifest['release_id']} published at {settings.published_db}"
+
+
 def run_refresh(settings: Settings, echo: Callable[[str], None] = print) -> RefreshResult:
     """Execute the `refresh` job (the nightly schedule's job) in-process and summarise it."""
     import dagster as dg
@@ -58,7 +81,7 @@ def run_refresh(settings: Settings, echo: Callable[[str], None] = print) -> Refr
             # step progress, not Dagster's debug chatter
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-    summary = delivery_summary(settings, started)
+    summary = "\n".join([delivery_summary(settings, started), check_summary(settings), release_summary(settings)])
     for event in result.all_events:
         if event.is_step_failure:
             summary += f"\nFailed step {event.step_key}: {event.event_specific_data.error.message.strip()}"

@@ -11,16 +11,22 @@ workers, a test and a refresh) never share dbt's partial-parse state.
     result = transform.build(load_settings())
     if not result.success:
         print("\n".join(transform.failures(result)))
+
+The properties of `marts.district_report` (one column per indicator of the registry seed, with
+its enforced contract and its docs) are generated from the seed by
+`write_district_report_properties()`; a test fails when the committed file is out of date.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
+import yaml
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
@@ -28,6 +34,9 @@ from pipelines.config import DBT_PROJECT_DIR, Settings
 
 # Statuses of a node result that mean the build did not do its job.
 _FAILED = {"error", "fail", "runtime error"}
+
+INDICATOR_REGISTRY = DBT_PROJECT_DIR / "seeds" / "indicator_registry.csv"
+DISTRICT_REPORT_PROPERTIES = DBT_PROJECT_DIR / "models" / "marts" / "_district_report__models.yml"
 
 
 def target_path(settings: Settings) -> Path:
@@ -95,6 +104,61 @@ def failures(result: dbtRunnerResult) -> list[str]:
     if not result.success and not lines:
         lines.append("dbt reported failure without a failing node (see the dbt log)")
     return lines
+
+
+def district_report_properties(registry: Path = INDICATOR_REGISTRY) -> str:
+    """The dbt properties of marts.district_report, generated from the indicator registry: its
+    label columns, then one DOUBLE column per indicator (the code in lower case), each with its
+    contract type and its description in English and Vietnamese."""
+    with registry.open(encoding="utf-8", newline="") as f:
+        indicators = list(csv.DictReader(f))
+    columns = [
+        {"name": "area_id", "data_type": "varchar", "description": "{{ doc('area_id') }}",
+         "constraints": [{"type": "not_null"}],
+         "data_tests": [{"relationships": {"arguments": {"to": "ref('dim_area')", "field": "area_id"}}}]},
+        {"name": "period_id", "data_type": "varchar", "description": "{{ doc('period_id') }}",
+         "constraints": [{"type": "not_null"}],
+         "data_tests": [{"relationships": {"arguments": {"to": "ref('dim_period')", "field": "period_id"}}}]},
+        {"name": "area_name", "data_type": "varchar", "description": "{{ doc('area_name') }}"},
+        {"name": "label_vi", "data_type": "varchar", "description": "{{ doc('label_vi') }}"},
+    ] + [
+        {
+            "name": row["indicator_code"].lower(),
+            "data_type": "double",
+            "description": (
+                f"`{row['indicator_code']}` ({row['unit']}), total after disclosure control: {row['name_en']}"
+                f" / {row['name_vi']} (tổng số, sau khi áp dụng quy tắc bảo mật)."
+            ),
+        }
+        for row in indicators
+    ]
+    model = {
+        "name": "district_report",
+        "description": (
+            "The periodic report of every area (báo cáo 6 tháng, 01 năm), one row per area × "
+            "half-year or year period of either calendar, the city included: one column per "
+            "indicator of the registry, named as its code in lower case, holding its T value after "
+            "disclosure control (NULL where indicator_values is suppressed or undefined, or the "
+            "indicator's agency does not cover the period). / Báo cáo định kỳ 6 tháng và năm của "
+            "từng địa bàn: mỗi cột là một chỉ tiêu (giá trị tổng số sau khi áp dụng quy tắc bảo mật)."
+        ),
+        "config": {"contract": {"enforced": True}},
+        "data_tests": [{"unique_combination": {"arguments": {"columns": ["area_id", "period_id"]}}}],
+        "columns": columns,
+    }
+    header = (
+        "# Generated from seeds/indicator_registry.csv by pipelines.transform."
+        "write_district_report_properties(): do not edit by hand.\n"
+    )
+    return header + yaml.safe_dump(
+        {"version": 2, "models": [model]}, allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def write_district_report_properties() -> Path:
+    """Regenerate models/marts/_district_report__models.yml after a change of the registry."""
+    DISTRICT_REPORT_PROPERTIES.write_text(district_report_properties(), encoding="utf-8")
+    return DISTRICT_REPORT_PROPERTIES
 
 
 def _release_warehouse() -> None:

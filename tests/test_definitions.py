@@ -10,7 +10,7 @@ from pipelines.config import AGENCIES
 from pipelines.warehouse import AGENCY_RAW_TABLE
 
 
-def test_definitions_load_with_one_ingestion_asset_per_agency():
+def test_definitions_load_with_one_ingestion_asset_per_agency(settings):
     from pipelines.definitions import defs
 
     keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
@@ -25,3 +25,14 @@ def test_dagster_definitions_validate(settings):
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dbt_models_sit_downstream_of_the_ingestion_assets(settings):
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    staging = graph.get(dg.AssetKey(["staging", "stg_police__case_persons"]))
+    assert dg.AssetKey(["raw", "police_case_persons"]) in staging.parent_keys
+    assert dg.AssetKey(["marts", "dim_area"]) in graph.get_all_asset_keys()

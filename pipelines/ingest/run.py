@@ -131,6 +131,9 @@ def ingest(
     """Ingest every new file of the given agencies; `now` (aware) is the run's load time."""
     loaded_at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     with warehouse(settings) as con:
+        # Holding the warehouse's write lock, no other run is using the scratch space: what a
+        # crashed run left there (transcoded copies hold names in clear) goes now.
+        shutil.rmtree(settings.work_dir / "ingest", ignore_errors=True)
         reports = tuple(_ingest_agency(con, settings, agency, loaded_at) for agency in agencies)
     return IngestReport(agencies=reports)
 

@@ -275,3 +275,11 @@ def test_a_file_failing_inside_the_transaction_is_rolled_back_and_rejected(bench
     assert outcome.status == "rejected" and "ConstraintException" in outcome.reason
     assert bench.rows("SELECT count(*) AS n FROM raw.police_case_persons") == [{"n": 0}]
     assert bench.quarantine() == []
+
+
+def test_scratch_left_by_a_crashed_run_is_removed(bench):
+    stale = bench.settings.work_dir / "ingest" / "0123456789abcdef" / "police_cases_20240105.csv.utf8"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("Mã vụ việc,Họ tên\nCA-1,Nguyễn Thị Thuỷ\n")
+    bench.ingest(["labor"])
+    assert not stale.exists()

@@ -1,0 +1,29 @@
+-- One row per culture inspection after revisions (the line of the latest export).
+with inspections as (
+    select * from {{ ref('int_culture__inspections_revised') }}
+),
+
+final as (
+    select
+        inspection_id,
+        inspected_on,
+        inspected_at,
+        area_id,
+        team_code,
+        license_no,
+        establishment_type,
+        finding_codes,
+        has_md_finding,
+        coalesce(penalty_vnd, 0) as penalty_vnd,
+        license_action_code,
+        coalesce(license_action_code = 'revoked', false) as is_licence_revoked,
+        schema_version,
+        source_file,
+        line_no,
+        file_sha256,
+        file_date,
+        delivered_rows
+    from inspections
+)
+
+select * from final
