@@ -43,10 +43,11 @@ def delivery_summary(settings: Settings, since: datetime) -> str:
     return "\n".join(lines)
 
 
-def check_summary(settings: Settings) -> str:
+def check_summary(settings: Settings, since: datetime) -> str:
+    """The marts suites that ran since `since` (this run), and what failed."""
     from pipelines.gate import recorded_checks
 
-    checks = recorded_checks(settings)
+    checks = [c for c in recorded_checks(settings) if datetime.fromisoformat(c["run_at"]) >= since]
     if not checks:
         return "Checks: none ran (the build did not reach them)"
     failed = [c for c in checks if not c["passed"]]
@@ -57,23 +58,35 @@ def check_summary(settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def release_summary(settings: Settings) -> str:
+def _published_id(settings: Settings) -> str | None:
     from pipelines.publish import published_release
 
     manifest = published_release(settings)
-    if manifest is None:
+    return manifest["release_id"] if manifest else None
+
+
+def release_summary(settings: Settings, before: str | None, success: bool) -> str:
+    now = _published_id(settings)
+    if now is None:
         return "Release: none published yet"
-    return f"Release: {manifest['release_id']} published at {settings.published_db}"
+    if now != before:
+        return f"Release: {now} published at {settings.published_db}"
+    if success:
+        return f"Release: no new release (nothing changed since {now}, which stays published)"
+    return f"Release: not published; {now} stays published"
 
 
-def run_refresh(settings: Settings, echo: Callable[[str], None] = print) -> RefreshResult:
-    """Execute the `refresh` job (the nightly schedule's job) in-process and summarise it."""
+def run_refresh(settings: Settings, echo: Callable[[str], None] = print, job=None) -> RefreshResult:
+    """Execute the `refresh` job (the nightly schedule's job) in-process and summarise it.
+
+    `job` replaces the refresh job (tests pass a variant of it, e.g. with a hook)."""
     import dagster as dg
 
     from pipelines.definitions import defs
 
     started = datetime.now(timezone.utc)
-    job = defs.resolve_job_def("refresh")
+    before = _published_id(settings)
+    job = job or defs.resolve_job_def("refresh")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -81,7 +94,11 @@ def run_refresh(settings: Settings, echo: Callable[[str], None] = print) -> Refr
             # step progress, not Dagster's debug chatter
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-    summary = "\n".join([delivery_summary(settings, started), check_summary(settings), release_summary(settings)])
+    summary = "\n".join([
+        delivery_summary(settings, started),
+        check_summary(settings, started),
+        release_summary(settings, before, result.success),
+    ])
     for event in result.all_events:
         if event.is_step_failure:
             summary += f"\nFailed step {event.step_key}: {event.event_specific_data.error.message.strip()}"

@@ -28,7 +28,13 @@ def status_report(settings: Settings) -> str:
             "select file_name, reason from ops.deliveries where status = 'rejected' "
             "order by first_seen_at desc, file_name limit 20"
         ).fetchall()
+    from pipelines.publish import published_release
+
+    manifest = published_release(settings)
+    release = (f"Published release: {manifest['release_id']} ({manifest.get('published_at', '')}) "
+               f"at {settings.published_db}" if manifest else "Published release: none yet")
     parts = [
+        release,
         f"Warehouse: {settings.warehouse_db}",
         _table(per_agency, ("agency", "accepted", "rejected", "duplicate", "rows", "quarantined", "last delivery")),
     ]
@@ -37,21 +43,48 @@ def status_report(settings: Settings) -> str:
     return "\n".join(parts)
 
 
+# The city's first-half-2024 report, reporting calendar (Decree 09/2019 cut-off).
 DEMO_QUERY = """\
-select agency, count(*) as deliveries, sum(rows_loaded) as rows_loaded, sum(rows_quarantined) as quarantined
-from ops.deliveries group by agency order by agency"""
+select area_name, label_vi, vio_cases, vio_persons, vio_sellers, vio_fines_vnd,
+       ins_inspections, ins_md_finding_rate, sup_records, lnk_support_rate_180d
+from pcmd.marts.district_report
+where area_id = '01' and period_id = 'R2024-H1'"""
+
+
+def open_published(settings: Settings):
+    """The published release, read-only, attached as `pcmd` (so `pcmd.marts.<table>`).
+
+    The file's own catalog is called `marts`, like its schema, so a bare `marts.<table>`
+    is ambiguous in DuckDB when the file is opened directly; attaching it under another
+    name (or `USE marts.marts`) avoids that."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{settings.published_db}' AS pcmd (READ_ONLY)")
+    return con
 
 
 def demo_query(settings: Settings) -> str:
-    """Where the data is, and a real query against it."""
-    with warehouse(settings, read_only=True) as con:
-        rows = con.execute(DEMO_QUERY).fetchall()
-        header = tuple(d[0] for d in con.description)
+    """Where the marts are, and a real query against them."""
+    if not settings.published_db.exists():
+        return f"No release published yet under {settings.published_db.parent}."
+    con = open_published(settings)
+    try:
+        cursor = con.execute(DEMO_QUERY)
+        rows = cursor.fetchall()
+        header = tuple(d[0] for d in cursor.description)
+    finally:
+        con.close()
+    columns = list(zip(header, rows[0])) if rows else []
     return "\n".join([
         "",
-        f"The warehouse is at {settings.warehouse_db}. Try:",
-        f"  duckdb -readonly {settings.warehouse_db}",
+        f"The published marts are in {settings.published_db} (schema marts);",
+        f"every release is kept under {settings.releases_dir}/<release_id>/ (DuckDB, Parquet, manifest).",
+        "Open it read-only from DuckDB:",
+        f"  ATTACH '{settings.published_db}' AS pcmd (READ_ONLY);",
         "",
         DEMO_QUERY + ";",
-        _table(rows, header),
+        "",
+        *(f"  {name:24} {value}" for name, value in columns),
+        *([] if rows else ["  (no row)"]),
     ])

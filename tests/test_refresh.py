@@ -148,3 +148,69 @@ def test_no_name_or_identity_number_in_any_file_or_log(refreshed):
         leaks += [(str(path.relative_to(settings.home)), n[:20]) for n in needles if n in data]
     leaks += [("output", n[:20]) for n in needles if n in output.encode()]
     assert not leaks, leaks[:5]
+
+
+# -- the gate: these run last, they change the warehouse ------------------------------------
+
+def test_a_refresh_publishes_a_checked_release(refreshed):
+    from pipelines.publish import published_release
+
+    settings, _, _, output = refreshed
+    manifest = published_release(settings)
+    assert manifest is not None and f"Release: {manifest['release_id']} published" in output
+    assert "Checks: 6 of 6 suites passed" in output
+    quality = settings.releases_dir / manifest["release_id"] / "quality"
+    assert (quality / "index.html").exists() and (quality / "results.json").exists()
+
+
+def test_a_blocking_failure_between_build_and_check_keeps_the_previous_release(refreshed):
+    import dagster as dg
+
+    from pipelines import gate
+    from pipelines.definitions import defs
+    from pipelines.publish import PublishRefused, published_release
+    from pipelines.refresh import run_refresh
+
+    settings, _, _, _ = refreshed
+    published_bytes = settings.published_db.read_bytes()
+    release_before = published_release(settings)["release_id"]
+    releases_before = sorted(p.name for p in settings.releases_dir.iterdir())
+    passing_checks = (gate.candidate_dir(settings) / "checks.json").read_text()
+
+    @dg.success_hook
+    def corrupt_one_mart_row(context):
+        if context.op.name == "dbt_models":  # right after the build, before the checks
+            with duckdb.connect(str(settings.warehouse_db)) as con:
+                con.execute("update marts.indicator_values set value = value + 1 "
+                            "where indicator_code = 'VIO_CASES' and area_id = '01' and period_id = '2025-03'")
+
+    corrupted = dg.Definitions.merge(defs, dg.Definitions(jobs=[dg.define_asset_job(
+        "refresh_corrupted", selection=dg.AssetSelection.all(), hooks={corrupt_one_mart_row})]))
+    output: list[str] = []
+    result = run_refresh(settings, echo=output.append, job=corrupted.resolve_job_def("refresh_corrupted"))
+    text = "\n".join(output)
+
+    assert not result.success
+    assert "mart_indicator_values: FAILED (blocking)" in text and "city_equals_sum_of_areas" in text
+    assert f"not published; {release_before} stays published" in text
+    assert settings.published_db.read_bytes() == published_bytes
+    assert sorted(p.name for p in settings.releases_dir.iterdir()) == releases_before
+
+    # Even handed the passing results of the data before the corruption, the gate refuses.
+    (gate.candidate_dir(settings) / "checks.json").write_text(passing_checks)
+    with pytest.raises(PublishRefused):
+        gate.publish_candidate(settings)
+    assert settings.published_db.read_bytes() == published_bytes
+
+
+def test_the_next_refresh_rebuilds_and_publishes_nothing_new(refreshed):
+    from pipelines.publish import published_release
+    from pipelines.refresh import run_refresh
+
+    settings, _, _, _ = refreshed
+    release_before = published_release(settings)["release_id"]
+    output: list[str] = []
+    result = run_refresh(settings, echo=output.append)
+    assert result.success, "\n".join(output)
+    assert "no new release" in "\n".join(output)
+    assert published_release(settings)["release_id"] == release_before
