@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 import duckdb
 import pandas as pd
 
-from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.config import INDICATOR_REGISTRY_CSV, Settings
 from pipelines.contract import EARLIEST_EVENT_DATE, LOCAL_TIME_ZONE
 from pipelines.publish import published_release
 from pipelines.publish.candidate import quote_literal
@@ -24,7 +24,7 @@ from pipelines.warehouse import connect
 
 # The indicator registry seed: the one home of indicator metadata (each indicator's sexes too,
 # which dim_indicator does not publish).
-REGISTRY_CSV = DBT_PROJECT_DIR / "seeds" / "indicator_registry.csv"
+REGISTRY_CSV = INDICATOR_REGISTRY_CSV
 
 # A frame larger than this is not compact: the probe is cut off there (memory stays flat).
 MAX_FRAME_ROWS = 100_000
