@@ -28,6 +28,10 @@ def _generate(settings, seed: int, scale: float, date_from: date, date_to: date)
     click.echo(f"Deliveries written under {settings.landing_dir}")
 
 
+_verbose = click.option("--verbose", "-v", is_flag=True,
+                        help="Dagster's and dbt's own output on the console (else in $PCMD_HOME/logs/).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """pcmd-warehouse: the statistics warehouse of Hanoi's PCMD programme.
@@ -52,22 +56,29 @@ def generate(seed: int, scale: float, date_from, date_to) -> None:
 
 
 @main.command()
-def refresh() -> None:
+@_verbose
+@click.option("--wait", default=0, show_default=True, metavar="SECONDS",
+              help="When another refresh is running, wait this long for it before refusing.")
+def refresh(verbose: bool, wait: int) -> None:
     """Run the whole asset graph once: ingest every new delivery, build, check, publish.
 
-    The same `refresh` job the nightly schedule runs. Exits non-zero when a step failed.
-    Example: PCMD_HOME=/data/pcmd pcmd refresh
+    The same `refresh` job the nightly schedule runs, executed in this process; one line per
+    stage as it goes, then the summary. Exit code: 0 when a release was published or nothing
+    changed, 1 when a step or a blocking check failed (the previous release stays published),
+    3 when another refresh is running.
+
+    Example: PCMD_HOME=/data/pcmd pcmd refresh --wait 600
     """
     from pipelines.refresh import run_refresh
 
-    result = run_refresh(_settings(), echo=click.echo)
-    sys.exit(0 if result.success else 1)
+    sys.exit(run_refresh(_settings(), verbose=verbose, wait=wait).exit_code)
 
 
 @main.command()
 @click.option("--seed", default=42, show_default=True, help="Random seed of the sample deliveries.")
 @click.option("--scale", default=1.0, show_default=True, help="Size of the sample deliveries.")
-def demo(seed: int, scale: float) -> None:
+@_verbose
+def demo(seed: int, scale: float, verbose: bool) -> None:
     """Generate sample deliveries into landing/ and refresh the warehouse from them.
 
     Example: pcmd demo --seed 42
@@ -76,23 +87,66 @@ def demo(seed: int, scale: float) -> None:
 
     settings = _settings()
     _generate(settings, seed, scale, date.fromisoformat(DEFAULT_FROM), date.fromisoformat(DEFAULT_TO))
-    result = run_refresh(settings, echo=click.echo)
+    result = run_refresh(settings, verbose=verbose)
     if result.success:
         from pipelines.status import demo_query
 
         click.echo(demo_query(settings))
-    sys.exit(0 if result.success else 1)
+    sys.exit(result.exit_code)
 
 
 @main.command()
 def status() -> None:
-    """Show the recent deliveries, rejections and quarantine counts of the warehouse.
+    """Show the published release, each agency's last delivery and freshness, the recent
+    rejections with their reasons, and the quarantine counts.
 
+    Reads the warehouse read-only; while a refresh holds it, says so.
     Example: pcmd status
     """
     from pipelines.status import status_report
 
     click.echo(status_report(_settings()))
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True, help="Port of the web UI, on 127.0.0.1.")
+def ui(port: int) -> None:
+    """Start the Dagster UI and daemon (`dagster dev`) on 127.0.0.1, until Ctrl-C or SIGTERM.
+
+    The asset graph (landing → raw → staging → marts → release) with its checks, the runs,
+    the nightly schedule and the landing sensor, which run while the UI is up.
+    Example: pcmd ui --port 3000   (then open http://127.0.0.1:3000)
+    """
+    from pipelines.runtime import dagster_dev
+
+    sys.exit(dagster_dev(_settings(), port, echo=click.echo))
+
+
+@main.command()
+@click.argument("release_id")
+def rollback(release_id: str) -> None:
+    """Publish an earlier release again (kept under $PCMD_HOME/releases/), atomically.
+
+    Takes the refresh lock, so it never races a refresh. The next refresh publishes the
+    warehouse's current marts again if they pass the checks and differ: stop the nightly
+    schedule and the landing sensor until the cause is fixed (see docs/operations.md).
+    Example: pcmd rollback 2026-11-30T190512Z
+    """
+    from pipelines.publish.store import clean_stale, publish_lock, publish_release, read_manifest
+    from pipelines.refresh import EXIT_BUSY
+    from pipelines.refresh_lock import RefreshBusy, refresh_lock
+
+    settings = _settings()
+    if read_manifest(settings, release_id) is None:
+        raise click.ClickException(f"no release {release_id} under {settings.releases_dir} (see `pcmd status`)")
+    try:
+        with refresh_lock(settings, by="pcmd rollback"), publish_lock(settings):
+            clean_stale(settings)
+            publish_release(settings, release_id, on_stage=lambda stage: None)
+    except RefreshBusy as busy:
+        click.echo(f"Rollback refused: {busy}")
+        sys.exit(EXIT_BUSY)
+    click.echo(f"Release {release_id} is published again at {settings.published_db}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,12 @@ Subprocesses (dbt, dagster) get what they need from `runtime_environment()`.
 | PCMD_DUCKDB_MEMORY_LIMIT   | 4GB                    | DuckDB memory_limit                       |
 | PCMD_DUCKDB_THREADS        | 2                      | DuckDB threads                            |
 | PCMD_KEEP_RELEASES         | 30                     | releases kept under releases/             |
+| PCMD_POLICE_CADENCE_DAYS   | 7                      | police delivers at least this often       |
+| PCMD_HEALTH_CADENCE_DAYS   | 31                     | health delivers at least this often       |
+| PCMD_CULTURE_CADENCE_DAYS  | 7                      | culture delivers at least this often      |
+| PCMD_LABOR_CADENCE_DAYS    | 31                     | labor delivers at least this often        |
+| PCMD_LANDING_QUIET_SECONDS | 60                     | landing sensor waits this long after the  |
+|                            |                        | last file change before starting a refresh|
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -48,7 +55,17 @@ class Settings:
     duckdb_memory_limit: str = "4GB"
     duckdb_threads: int = 2
     keep_releases: int = 30
+    # -- orchestration: how often each agency is expected to deliver; the landing sensor ---
+    police_cadence_days: int = 7
+    health_cadence_days: int = 31
+    culture_cadence_days: int = 7
+    labor_cadence_days: int = 31
+    landing_quiet_seconds: int = 60
     _key_from_env: str | None = field(default=None, repr=False)
+
+    def delivery_cadence(self, agency: str) -> timedelta:
+        """An agency whose latest delivery is older than this is late (pipelines.freshness)."""
+        return timedelta(days=getattr(self, f"{agency}_cadence_days"))
 
     # -- places -------------------------------------------------------------
     @property
@@ -124,5 +141,11 @@ def load_settings(home: str | os.PathLike | None = None) -> Settings:
         duckdb_memory_limit=env.get("PCMD_DUCKDB_MEMORY_LIMIT", "4GB"),
         duckdb_threads=int(env.get("PCMD_DUCKDB_THREADS", "2")),
         keep_releases=int(env.get("PCMD_KEEP_RELEASES", "30")),
+        # orchestration
+        police_cadence_days=int(env.get("PCMD_POLICE_CADENCE_DAYS", "7")),
+        health_cadence_days=int(env.get("PCMD_HEALTH_CADENCE_DAYS", "31")),
+        culture_cadence_days=int(env.get("PCMD_CULTURE_CADENCE_DAYS", "7")),
+        labor_cadence_days=int(env.get("PCMD_LABOR_CADENCE_DAYS", "31")),
+        landing_quiet_seconds=int(env.get("PCMD_LANDING_QUIET_SECONDS", "60")),
         _key_from_env=env.get("PCMD_PSEUDONYM_KEY") or None,
     )

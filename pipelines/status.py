@@ -1,9 +1,21 @@
-"""What `pcmd status` and `pcmd demo` show an operator."""
+"""What `pcmd status` and `pcmd demo` show an operator.
+
+`pcmd status` reads the warehouse read-only and never waits: while a refresh holds the file,
+it says so and shows what it can without it (the published release, the refresh running).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import duckdb
+
 from pipelines.config import Settings
-from pipelines.warehouse import warehouse
+from pipelines.freshness import agency_freshness
+from pipelines.refresh_lock import current_holder
+from pipelines.warehouse import connect
+
+RECENT = 10
 
 
 def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
@@ -12,35 +24,96 @@ def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells)
 
 
+def _when(moment: datetime | str | None) -> str:
+    if moment is None:
+        return ""
+    moment = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def short_reason(file_name: str, reason: str | None) -> str:
+    """A rejection's reason without the file name it starts with (the line names the file)."""
+    name = file_name.rsplit("/", 1)[-1]
+    return (reason or "").removeprefix(f"{name}: ")
+
+
 def status_report(settings: Settings) -> str:
+    from pipelines.publish import list_releases, published_release
+
+    manifest = published_release(settings)
+    holder = current_holder(settings)
+    parts = [
+        (f"Published release: {manifest['release_id']} (published {_when(manifest.get('published_at'))}) "
+         f"at {settings.published_db}" if manifest else "Published release: none yet"),
+        f"Refresh running: {holder.describe()}" if holder else "Refresh running: none",
+        f"Warehouse: {settings.warehouse_db}",
+    ]
+    releases = list_releases(settings)
+    if releases:
+        kept = ", ".join(m["release_id"] for m in releases[-5:][::-1])
+        parts.append(f"Releases kept: {len(releases)} (latest first: {kept})")
     if not settings.warehouse_db.exists():
-        return f"No warehouse yet at {settings.warehouse_db}: run `pcmd refresh`."
-    with warehouse(settings) as con:
-        per_agency = con.execute(
+        return "\n".join([*parts, "", "No warehouse yet: run `pcmd refresh`."])
+    try:
+        with connect(settings, read_only=True) as con:
+            parts += ["", *_deliveries(settings, con, manifest)]
+    except duckdb.IOException as exc:
+        if "Could not set lock" not in str(exc):
+            raise
+        parts += ["", "The warehouse is open for writing by another process (a refresh is running?): "
+                      "deliveries, freshness and quarantine show again once it is done."]
+    return "\n".join(parts)
+
+
+def _deliveries(settings: Settings, con: duckdb.DuckDBPyConnection, manifest: dict | None) -> list[str]:
+    """Per agency: deliveries, rows, quarantine, last delivery, freshness; then rejections and
+    the files with quarantined rows, most recent first."""
+    counts = {
+        row[0]: row[1:]
+        for row in con.execute(
             """
             select agency, count(*) filter (where status = 'accepted'),
                    count(*) filter (where status = 'rejected'), count(*) filter (where status = 'duplicate'),
-                   sum(rows_loaded), sum(rows_quarantined), max(first_seen_at)
-            from ops.deliveries group by agency order by agency
+                   coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0)
+            from ops.deliveries group by agency
             """
         ).fetchall()
-        rejected = con.execute(
-            "select file_name, reason from ops.deliveries where status = 'rejected' "
-            "order by first_seen_at desc, file_name limit 20"
-        ).fetchall()
-    from pipelines.publish import published_release
+    }
+    data_through = (manifest or {}).get("data_through", {})
+    rows = []
+    for fresh in agency_freshness(settings, con):
+        accepted, rejected, duplicate, loaded, quarantined = counts.get(fresh.agency, (0, 0, 0, 0, 0))
+        rows.append((fresh.agency, accepted, rejected, duplicate, loaded, quarantined,
+                     _when(fresh.last_delivery_at), f"{fresh.status} (every {fresh.cadence.days} days)",
+                     data_through.get(fresh.agency) or ""))
+    lines = [_table(rows, ("agency", "accepted", "rejected", "duplicate", "rows loaded", "quarantined",
+                           "last delivery", "freshness", "published data through"))]
 
-    manifest = published_release(settings)
-    release = (f"Published release: {manifest['release_id']} ({manifest.get('published_at', '')}) "
-               f"at {settings.published_db}" if manifest else "Published release: none yet")
-    parts = [
-        release,
-        f"Warehouse: {settings.warehouse_db}",
-        _table(per_agency, ("agency", "accepted", "rejected", "duplicate", "rows", "quarantined", "last delivery")),
-    ]
+    rejected = con.execute(
+        f"select file_name, first_seen_at, reason from ops.deliveries where status = 'rejected' "
+        f"order by first_seen_at desc, file_name limit {RECENT}"
+    ).fetchall()
     if rejected:
-        parts += ["", "Recent rejections:"] + [f"  {name}: {reason}" for name, reason in rejected]
-    return "\n".join(parts)
+        lines += ["", "Recent rejections (the agency must send a corrected file):"]
+        lines += [f"  {name} ({_when(seen)}): {short_reason(name, reason)}" for name, seen, reason in rejected]
+
+    quarantined = con.execute(
+        f"""
+        with files as (
+            select file_name, count(*) as n, arg_min(reason, line_no) as first_reason
+            from ops.quarantine group by file_name
+        ), seen as (select file_name, max(first_seen_at) as seen_at from ops.deliveries group by file_name)
+        select file_name, seen_at, n, first_reason from files left join seen using (file_name)
+        order by seen_at desc nulls last, file_name limit {RECENT}
+        """
+    ).fetchall()
+    if quarantined:
+        total = con.execute("select count(*) from ops.quarantine").fetchall()[0][0]
+        lines += ["", f"Quarantined rows: {total} in all; recent files with quarantined rows "
+                      "(see ops.quarantine for every row and its reason):"]
+        lines += [f"  {name} ({_when(seen)}): {n} row{'s' if n > 1 else ''}, e.g. {reason}"
+                  for name, seen, n, reason in quarantined]
+    return lines
 
 
 # The city's first-half-2024 report, reporting calendar (Decree 09/2019 cut-off).
@@ -57,8 +130,6 @@ def open_published(settings: Settings):
     The file's own catalog is called `marts`, like its schema, so a bare `marts.<table>`
     is ambiguous in DuckDB when the file is opened directly; attaching it under another
     name (or `USE marts.marts`) avoids that."""
-    import duckdb
-
     con = duckdb.connect()
     con.execute(f"ATTACH '{settings.published_db}' AS pcmd (READ_ONLY)")
     return con

@@ -126,8 +126,9 @@ def district_report_properties(registry: Path = INDICATOR_REGISTRY) -> str:
             "name": row["indicator_code"].lower(),
             "data_type": "double",
             "description": (
-                f"`{row['indicator_code']}` ({row['unit']}), total after disclosure control: {row['name_en']}"
-                f" / {row['name_vi']} (tổng số, sau khi áp dụng quy tắc bảo mật)."
+                f"`{row['indicator_code']}` ({row['unit']}): {row['name_en']}, the total (T) of the cell"
+                f" after disclosure control, as in indicator_values. / {row['name_vi']} (tổng số, sau"
+                " khi áp dụng quy tắc bảo mật)."
             ),
         }
         for row in indicators

@@ -28,14 +28,16 @@
     case when grouping({{ sex_column }}) = 1 then 'T' else {{ sex_column }} end
 {%- endmacro %}
 
-{#- The grouping sets of the cells of a period: each area and the city; with `sex`, each sex and
-    the total too. `keys` are grouped in every set. -#}
-{% macro cell_grouping_sets(keys, area_column='area_id', sex_column=none) -%}
-    {%- set sets = [keys + [area_column], keys] -%}
-    {%- if sex_column -%}
-        {%- set sets = [keys + [area_column, sex_column], keys + [area_column], keys + [sex_column], keys] -%}
-    {%- endif -%}
-    grouping sets ({% for set in sets %}({{ set | join(', ') }}){{ ', ' if not loop.last }}{% endfor %})
+{#- The grouping sets of the cells: `keys` in every set; with `area_column`, each area and the
+    city (the sets without it); with `sex_column`, each sex and the total (the sets without it). -#}
+{% macro cell_grouping_sets(keys, area_column=none, sex_column=none) -%}
+    {%- set sets = [] -%}
+    {%- for area in ([[area_column], []] if area_column else [[]]) -%}
+        {%- for sex in ([[sex_column], []] if sex_column else [[]]) -%}
+            {%- do sets.append("(" ~ (keys + area + sex) | join(", ") ~ ")") -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    grouping sets ({{ sets | join(", ") }})
 {%- endmacro %}
 
 {#- A wide table of measures (one column per indicator code, named as the code) to long rows

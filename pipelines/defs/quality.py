@@ -23,8 +23,9 @@ def _specs(layer: str) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def _check_results(results: list[SuiteResult]):
+def _check_results(context: dg.AssetCheckExecutionContext, results: list[SuiteResult]):
     for result in results:
+        context.log.info(result.summary())
         yield dg.AssetCheckResult(
             check_name=result.name,
             asset_key=_checked_asset(result.name),
@@ -38,18 +39,12 @@ def _check_results(results: list[SuiteResult]):
 @dg.multi_asset_check(specs=_specs("marts"), name="mart_suites")
 def mart_suites(context: dg.AssetCheckExecutionContext, pcmd: PcmdResource):
     """All marts suites in one read-only session, on one candidate fingerprint."""
-    results = gate.check_candidate(pcmd.settings())
-    for result in results:
-        context.log.info(result.summary())
-    yield from _check_results(results)
+    yield from _check_results(context, gate.check_candidate(pcmd.settings()))
 
 
 @dg.multi_asset_check(specs=_specs("raw"), name="raw_suites")
 def raw_suites(context: dg.AssetCheckExecutionContext, pcmd: PcmdResource):
-    results = gate.check_raw(pcmd.settings())
-    for result in results:
-        context.log.info(result.summary())
-    yield from _check_results(results)
+    yield from _check_results(context, gate.check_raw(pcmd.settings()))
 
 
 defs = dg.Definitions(asset_checks=[mart_suites, raw_suites])

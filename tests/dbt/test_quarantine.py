@@ -21,13 +21,13 @@ from scenario import (
     POLICE_FILE,
 )
 
-REJECTED = [
+REJECTED = sorted([
     (AREA_HEALTH_FILE, 8, "name 'Quận Hoa Sen' matches no unit valid on 2024-03-31"),
     (AREA_POLICE_FILE, 4, "code 006 contradicts name 'Ba Đình'"),
     (AREA_POLICE_FILE, 8, "Vai trò 'người qua đường' is not a known value"),
     (CULTURE_FILE, 2, "team 'Đoàn 3' is not a known value"),
     (LABOR_FILE, 20, "loai_ho_tro 'du_lich' is not a known value"),
-]
+])
 
 
 def _quarantine(settings) -> list[tuple]:
@@ -39,14 +39,13 @@ def _quarantine(settings) -> list[tuple]:
 
 
 def _counts(settings, *files) -> dict[str, tuple]:
+    """file -> (rows_read, rows_loaded, rows_quarantined)"""
     con = connect(settings, read_only=True)
     try:
-        return {name: counts for name, *counts in [
-            (row[0], *row[1:]) for row in rows(con, f"""
-                select file_name, rows_read, rows_loaded, rows_quarantined from ops.deliveries
-                where file_name in ({', '.join('?' * len(files))})
-            """, *files)
-        ]}
+        return {name: tuple(counts) for name, *counts in rows(con, f"""
+            select file_name, rows_read, rows_loaded, rows_quarantined from ops.deliveries
+            where file_name in ({', '.join('?' * len(files))})
+        """, *files)}
     finally:
         con.close()
 

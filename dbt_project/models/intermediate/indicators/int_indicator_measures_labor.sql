@@ -1,6 +1,7 @@
 -- The SUP_ counts of every cell with support records: one row per indicator × area (and the
 -- city) × period × sex (and T). A record counts on the date its support started, in the unit
--- valid on it; persons are distinct pseudonyms within the cell, by the sex labour recorded.
+-- valid on it. Persons are first reduced to one row per person and cell, so that a person counts
+-- once in a cell, by the sex labour recorded.
 with records as (
     select * from {{ ref('fct_support_records') }}
 ),
@@ -15,24 +16,45 @@ events as (
     inner join day_periods on day_periods.day = records.support_started_on
 ),
 
-cells as (
+record_cells as (
     select
         period_id,
         {{ cell_area('area_id') }} as cell_area_id,
-        {{ cell_sex('person_sex') }} as sex,
+        'T' as sex,
         count(*) as SUP_RECORDS,
-        count(distinct person_pseudonym) as SUP_PERSONS,
         count(*) filter (where support_kind_code = 'hoc_nghe') as SUP_VOCATIONAL,
         count(*) filter (where support_kind_code = 'gioi_thieu_viec_lam') as SUP_JOB_PLACEMENT,
         count(*) filter (where is_followed_up) as SUP_FOLLOWED_UP,
         count(*) filter (where followup_outcome_code = 'viec_lam_on_dinh') as SUP_STABLE_WORK,
         count(*) filter (where followup_outcome_code = 'tai_pham') as SUP_REOFFENDED
     from events
-    group by {{ cell_grouping_sets(['period_id'], 'area_id', 'person_sex') }}
+    group by {{ cell_grouping_sets(['period_id'], 'area_id') }}
+),
+
+person_cells as (
+    select
+        period_id,
+        {{ cell_area('area_id') }} as cell_area_id,
+        person_pseudonym,
+        any_value(person_sex) as person_sex
+    from events
+    group by {{ cell_grouping_sets(['period_id', 'person_pseudonym'], 'area_id') }}
+),
+
+person_counts as (
+    select
+        period_id,
+        cell_area_id,
+        {{ cell_sex('person_sex') }} as sex,
+        count(*) as SUP_PERSONS
+    from person_cells
+    group by {{ cell_grouping_sets(['period_id', 'cell_area_id'], sex_column='person_sex') }}
 ),
 
 final as (
-    {{ measures_to_rows('(select * rename (cell_area_id as area_id) from cells)', ['period_id', 'area_id', 'sex']) }}
+    {{ measures_to_rows('(select * rename (cell_area_id as area_id) from record_cells)', ['period_id', 'area_id', 'sex']) }}
+    union all
+    {{ measures_to_rows('(select * rename (cell_area_id as area_id) from person_counts)', ['period_id', 'area_id', 'sex']) }}
 )
 
 select * from final

@@ -39,7 +39,7 @@ cells as (
         count(*) as LNK_SELLERS_SANCTIONED,
         count(*) filter (where is_supported) as LNK_SELLERS_SUPPORTED_180D
     from person_cells
-    group by grouping sets ((period_id, cell_area_id, person_sex), (period_id, cell_area_id))
+    group by {{ cell_grouping_sets(['period_id', 'cell_area_id'], sex_column='person_sex') }}
 ),
 
 final as (
