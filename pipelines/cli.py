@@ -123,6 +123,18 @@ def ui(port: int) -> None:
 
 
 @main.command()
+def env() -> None:
+    """Print the environment the Dagster services need (KEY=VALUE lines) and write
+    $DAGSTER_HOME/dagster.yaml: for the EnvironmentFile of the dagster-daemon and
+    dagster-webserver services (docs/operations.md). The pseudonym key is not in it.
+
+    Example: PCMD_HOME=/srv/pcmd pcmd env > /etc/pcmd/runtime.env
+    """
+    for name, value in sorted(_settings().runtime_environment().items()):
+        click.echo(f"{name}={value}")
+
+
+@main.command()
 @click.argument("release_id")
 def rollback(release_id: str) -> None:
     """Publish an earlier release again (kept under $PCMD_HOME/releases/), atomically.

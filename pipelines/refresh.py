@@ -150,13 +150,17 @@ class Progress:
         elif event.event_type == kind.ASSET_CHECK_EVALUATION:
             self._checked(step, data)
         elif event.event_type == kind.STEP_SUCCESS:
-            self._step_done(event.step_key, step, data.duration_ms / 1000)
+            self._step_done(event.step_key, step, f" ({data.duration_ms / 1000:.0f} s)")
         elif event.event_type == kind.STEP_UP_FOR_RETRY:
             cause = data.error.cause or data.error
             self.line("retry", f"{event.step_key} again in {data.seconds_to_wait or 0:.0f} s: {_first_line(cause.message)}")
         elif event.event_type == kind.STEP_FAILURE:
-            message = data.error.message if data.error else "failed"
-            self.line("FAILED", f"{event.step_key}: {_first_line(message)}")
+            self._step_done(event.step_key, step, "")  # what it did before failing
+            if data.error and data.error.cls_name == "DagsterAssetCheckFailedError":
+                message = "a blocking check failed: the steps after it (the release) do not run"
+            else:
+                message = _first_line(data.error.message) if data.error else "failed"
+            self.line("FAILED", f"{event.step_key}: {message}")
 
     def _materialized(self, step: _Step, path: list[str], metadata) -> None:
         values = {name: value.value for name, value in metadata.items()}
@@ -180,14 +184,14 @@ class Progress:
         else:
             step.checks.append((evaluation.check_name, evaluation.passed, bool(evaluation.blocking)))
 
-    def _step_done(self, step_key: str, step: _Step, seconds: float) -> None:
+    def _step_done(self, step_key: str, step: _Step, took: str) -> None:
         checks = step.checks
         passed = sum(1 for _, ok, _ in checks if ok)
         failed = [f"{name}{' (blocking)' if blocking else ''}" for name, ok, blocking in checks if not ok]
         failures = f"; failed: {', '.join(failed)}" if failed else ""
         if step.built:
             tests = f", {passed} of {len(checks)} dbt tests passed" if checks else ""
-            self.line("build", f"dbt build done: {step.built} models and seeds{tests} ({seconds:.0f} s){failures}")
+            self.line("build", f"dbt build: {step.built} models and seeds{tests}{took}{failures}")
         elif checks:
             self.line("checks", f"{step_key.replace('_', ' ')}: {passed} of {len(checks)} passed{failures}")
 

@@ -79,8 +79,8 @@ def dagster_dev(settings: Settings, port: int, echo: Callable[[str], None] = pri
     this process is told to stop (Ctrl-C, SIGTERM, SIGHUP); its exit code, 0 after a clean stop.
 
     `dagster dev` runs in its own process group and gets exactly one signal, from here: the
-    first stop request is passed on and it shuts its services down (1–3 s); a second one, or
-    STOP_TIMEOUT_SECONDS without exiting, kills the group.
+    first stop request is passed on and it shuts its services down in seconds; a second one,
+    or STOP_TIMEOUT_SECONDS without exiting, kills the group.
     """
     prepare(settings)
     command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
@@ -90,12 +90,11 @@ def dagster_dev(settings: Settings, port: int, echo: Callable[[str], None] = pri
 
     def stop(signum: int, _frame) -> None:
         nonlocal stop_requested_at
-        if child is None or child.poll() is not None:
-            return
         if stop_requested_at is None:
             stop_requested_at = time.monotonic()
-            child.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
-        else:
+            if child is not None:  # else it is stopped as soon as it has started
+                child.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+        elif child is not None:
             _kill_group(child)
 
     # Handlers before the child starts: it then begins with default signal dispositions, even
@@ -105,6 +104,8 @@ def dagster_dev(settings: Settings, port: int, echo: Callable[[str], None] = pri
     previous = {signum: signal.signal(signum, stop) for signum in stopping}
     try:
         child = subprocess.Popen(command, process_group=0)
+        if stop_requested_at is not None:
+            child.send_signal(signal.SIGTERM)
         echo(f"Dagster UI at http://{UI_HOST}:{port} (dagster dev, pid {child.pid}); Ctrl-C stops it")
         killed = False
         while True:

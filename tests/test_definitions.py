@@ -36,3 +36,15 @@ def test_dbt_models_sit_downstream_of_the_ingestion_assets(settings):
     staging = graph.get(dg.AssetKey(["staging", "stg_police__case_persons"]))
     assert dg.AssetKey(["raw", "police_case_persons"]) in staging.parent_keys
     assert dg.AssetKey(["marts", "dim_area"]) in graph.get_all_asset_keys()
+
+
+def test_the_schedule_the_sensor_and_the_freshness_checks_are_defined(settings):
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    assert defs.resolve_schedule_def("nightly_refresh").job_name == "refresh"
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "refresh"
+    checks = defs.resolve_asset_graph().asset_check_keys
+    for agency in AGENCIES:
+        assert dg.AssetCheckKey(dg.AssetKey(["raw", AGENCY_RAW_TABLE[agency]]), "delivered_within_cadence") in checks

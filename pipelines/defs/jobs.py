@@ -39,7 +39,8 @@ class RefreshLock(dg.ConfigurableResource):
 
         def waiting(holder: Holder | None) -> None:
             who = holder.describe() if holder else "another refresh"
-            context.log.warning(f"waiting up to {self.wait_seconds} s for the refresh lock, held by {who}")
+            if context.log:
+                context.log.warning(f"waiting up to {self.wait_seconds} s for the refresh lock, held by {who}")
 
         run = (context.run_id or "")[:8]
         with refresh_lock(settings, by=f"dagster run {run}", wait=self.wait_seconds, on_wait=waiting):
