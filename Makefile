@@ -3,9 +3,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Benchmark size: 360 is the issue's national-decade scale (~10 million police rows);
+# Benchmark size: 332 is the issue's national-decade scale (~10 million police rows, 2012-2026);
 # `make bench SCALE=2` for a quick look.
-SCALE  ?= 360
+SCALE  ?= 332
 
 .PHONY: demo test bench ui clean
 

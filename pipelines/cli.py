@@ -59,19 +59,26 @@ def generate(seed: int, scale: float, date_from, date_to) -> None:
 @_verbose
 @click.option("--wait", default=0, show_default=True, metavar="SECONDS",
               help="When another refresh is running, wait this long for it before refusing.")
-def refresh(verbose: bool, wait: int) -> None:
+@click.option("--rebuild", is_flag=True,
+              help="Build every dbt model from scratch instead of incrementally.")
+def refresh(verbose: bool, wait: int, rebuild: bool) -> None:
     """Run the whole asset graph once: ingest every new delivery, build, check, publish.
 
     The same `refresh` job the nightly schedule runs, executed in this process; one line per
-    stage as it goes, then the summary. Exit code: 0 when a release was published or nothing
-    changed, 1 when a step or a blocking check failed (the previous release stays published),
-    3 when another refresh is running.
+    stage as it goes, then the summary. dbt builds incrementally (only what new rows can
+    change), and from scratch after a change of the dbt project or with --rebuild. Exit code:
+    0 when a release was published or nothing changed, 1 when a step or a blocking check
+    failed (the previous release stays published), 3 when another refresh is running.
 
     Example: PCMD_HOME=/data/pcmd pcmd refresh --wait 600
     """
+    from pipelines import transform
     from pipelines.refresh import run_refresh
 
-    sys.exit(run_refresh(_settings(), verbose=verbose, wait=wait).exit_code)
+    settings = _settings()
+    if rebuild:
+        transform.forget_builds(settings)
+    sys.exit(run_refresh(settings, verbose=verbose, wait=wait).exit_code)
 
 
 @main.command()

@@ -8,7 +8,7 @@ Subprocesses (dbt, dagster) get what they need from `runtime_environment()`.
 | PCMD_HOME                  | ./warehouse            | data root (landing/, warehouse.duckdb, ...)|
 | PCMD_PSEUDONYM_KEY         | key file under home    | secret key of the identity pseudonyms     |
 | PCMD_PROVINCE              | 01 (Hanoi)             | GSO code of the province                  |
-| PCMD_DUCKDB_MEMORY_LIMIT   | 4GB                    | DuckDB memory_limit                       |
+| PCMD_DUCKDB_MEMORY_LIMIT   | 2GB                    | DuckDB memory_limit (tree stays < 4 GiB)  |
 | PCMD_DUCKDB_THREADS        | 2                      | DuckDB threads                            |
 | PCMD_KEEP_RELEASES         | 30                     | releases kept under releases/             |
 | PCMD_POLICE_CADENCE_DAYS   | 7                      | police delivers at least this often       |
@@ -52,7 +52,7 @@ _NO_TELEMETRY = {
 class Settings:
     home: Path
     province_code: str = "01"
-    duckdb_memory_limit: str = "4GB"
+    duckdb_memory_limit: str = "2GB"
     duckdb_threads: int = 2
     keep_releases: int = 30
     # -- orchestration: how often each agency is expected to deliver; the landing sensor ---
@@ -138,7 +138,7 @@ def load_settings(home: str | os.PathLike | None = None) -> Settings:
     return Settings(
         home=root,
         province_code=env.get("PCMD_PROVINCE", "01"),
-        duckdb_memory_limit=env.get("PCMD_DUCKDB_MEMORY_LIMIT", "4GB"),
+        duckdb_memory_limit=env.get("PCMD_DUCKDB_MEMORY_LIMIT", "2GB"),
         duckdb_threads=int(env.get("PCMD_DUCKDB_THREADS", "2")),
         keep_releases=int(env.get("PCMD_KEEP_RELEASES", "30")),
         # orchestration

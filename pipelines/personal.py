@@ -33,11 +33,19 @@ def pseudonym(digits: str, key: bytes) -> str:
 def pseudonymise_column(ids: pl.Series, key: bytes) -> pl.Series:
     """Pseudonyms for a column of raw identity numbers; null where the number is unreadable.
 
-    HMAC runs once per distinct raw value (a person repeats across rows and files).
+    The digits are normalised in polars (as `normalise_identity` does), and HMAC runs once
+    per distinct digit string: a person repeats across rows, and one number written with
+    dots or spaces is still one number.
     """
-    distinct = ids.unique().drop_nulls()
-    mapping = {}
-    for raw in distinct.to_list():
-        digits = normalise_identity(raw)
-        mapping[raw] = pseudonym(digits, key) if digits else None
-    return ids.replace_strict(mapping, default=None, return_dtype=pl.String)
+    digits = ids.str.replace_all(r"\D", "")
+    digits = pl.select(
+        pl.when(digits.str.len_chars().is_in(VALID_ID_LENGTHS)).then(digits)
+    ).to_series()
+    distinct = digits.unique().drop_nulls().to_list()
+    base = hmac.new(key, digestmod=hashlib.sha256)  # keyed once; each copy hashes one number
+    hashed = []
+    for number in distinct:
+        h = base.copy()
+        h.update(number.encode("ascii"))
+        hashed.append(h.hexdigest())
+    return digits.replace_strict(distinct, hashed, default=None, return_dtype=pl.String).alias(ids.name)

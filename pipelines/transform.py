@@ -20,6 +20,7 @@ its enforced contract and its docs) are generated from the seed by
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 from contextlib import contextmanager
@@ -76,6 +77,48 @@ def build(
     """`dbt build`: seeds, models, snapshots, unit tests and data tests, in dependency order."""
     command = ["build", *_selection("--select", select), *_selection("--exclude", exclude)]
     return invoke(settings, command, variables)
+
+
+# -- incremental builds ------------------------------------------------------------------------
+# The incremental models (macros/incremental.sql) take only rows loaded since their last build.
+# That is right as long as the rules stay the same: a build made by another version of the
+# project (models, macros, seeds such as the reference units, dbt itself) starts from scratch.
+_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds")
+
+
+def project_fingerprint() -> str:
+    """SHA-256 of everything that decides what dbt builds, and of dbt's version."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256(dbt_version.encode())
+    for part in _PROJECT_PARTS:
+        root = DBT_PROJECT_DIR / part
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file():
+                digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _built_from(settings: Settings) -> Path:
+    return settings.home / "dbt" / "built_from.sha256"
+
+
+def needs_full_refresh(settings: Settings) -> bool:
+    """True unless the warehouse was last built, completely, by this version of the project."""
+    path = _built_from(settings)
+    return not path.exists() or path.read_text().strip() != project_fingerprint()
+
+
+def record_complete_build(settings: Settings) -> None:
+    """After a successful build of every model: the next build may be incremental."""
+    path = _built_from(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(project_fingerprint() + "\n")
+
+
+def forget_builds(settings: Settings) -> None:
+    """The next build starts from scratch (`pcmd refresh --rebuild`)."""
+    _built_from(settings).unlink(missing_ok=True)
 
 
 def parse(settings: Settings) -> dbtRunnerResult:

@@ -205,10 +205,16 @@ def test_the_next_refresh_rebuilds_and_publishes_nothing_new(refreshed):
     from pipelines.publish import published_release
     from pipelines.refresh import run_refresh
 
+    from pipelines import transform
+
     settings, _, _, _ = refreshed
     release_before = published_release(settings)["release_id"]
+    assert not transform.needs_full_refresh(settings)  # the first refresh built every model
     output: list[str] = []
     result = run_refresh(settings, echo=output.append)
     assert result.success, "\n".join(output)
     assert "no new release" in "\n".join(output)
     assert published_release(settings)["release_id"] == release_before
+    # ... so this one was incremental: dbt inserted into the revisions instead of creating them
+    [revised] = (transform.target_path(settings) / "run").rglob("int_police__case_persons_revised.sql")
+    assert "insert into" in revised.read_text().lower()

@@ -40,3 +40,11 @@
 {% macro area_bare_name_key(key) -%}
     coalesce(nullif(regexp_extract({{ key }}, {{ _area_prefix_pattern() }}, 3), ''), {{ key }})
 {%- endmacro %}
+
+{#- A raw row's mention in int_areas_resolved (aliased `areas`): the same code, name and date
+    that int_area_rows gives for the row (a health row has no code). -#}
+{% macro matches_area_mention(area_code, area_name, event_date) -%}
+areas.area_code is not distinct from {{ area_code }}
+        and areas.area_name is not distinct from {{ area_name }}
+        and areas.event_date is not distinct from {{ event_date }}
+{%- endmacro %}

@@ -47,3 +47,12 @@
     from {{ relation }}
     unpivot (value for indicator_code in (columns(* exclude ({{ keys | join(', ') }}))))
 {%- endmacro %}
+
+{#- The persons with more than one row in `relation`. The others, a single row each (most of
+    them), are one row per cell already: counted without grouping by pseudonym. -#}
+{% macro persons_with_several_rows(relation) -%}
+    select person_pseudonym
+    from {{ relation }}
+    group by person_pseudonym
+    having count(*) > 1
+{%- endmacro %}

@@ -45,9 +45,17 @@ def _manifest() -> Path:
 
 @dbt_assets(manifest=_manifest(), dagster_dbt_translator=PcmdDbtTranslator())
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pcmd: PcmdResource):
-    """`dbt build` of the selected models, with their dbt tests as asset checks."""
+    """`dbt build` of the selected models, with their dbt tests as asset checks. dbt's unit tests
+    check the SQL, not the data: they run in the test suite (tests/dbt), not in every refresh.
+    Incremental unless this version of the project has not yet built every model here."""
     settings = pcmd.settings()
-    yield from dbt.cli(["build"], context=context, target_path=transform.target_path(settings)).stream()
+    from_scratch = transform.needs_full_refresh(settings)
+    command = ["build", "--exclude", "resource_type:unit_test", *(["--full-refresh"] if from_scratch else [])]
+    if from_scratch:
+        context.log.info("dbt builds from scratch: the project changed since the last complete build")
+    yield from dbt.cli(command, context=context, target_path=transform.target_path(settings)).stream()
+    if not context.is_subset:  # raises above when dbt fails: here every model was built
+        transform.record_complete_build(settings)
 
 
 defs = dg.Definitions(

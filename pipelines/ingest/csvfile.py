@@ -184,12 +184,24 @@ def _unquote(field: pl.Expr) -> pl.Expr:
     return pl.coalesce(inner.str.replace_all('""', '"', literal=True), value)
 
 
-def _per_distinct(values: pl.Series, transform) -> pl.Series:
-    """`transform` (Expr -> Expr) of a column, computed once per distinct value: most
-    values repeat (categories, areas, dates), and this is where the time goes."""
-    distinct = values.unique()
-    done = distinct.to_frame().select(transform(pl.col(values.name))).to_series()
-    return values.replace_strict(distinct, done, return_dtype=pl.String)
+def _per_distinct(frame: pl.DataFrame, columns: Sequence[str], transform) -> list[pl.Expr]:
+    """`transform` (Expr -> Expr) of each String column, as expressions computed once per
+    distinct value: most values repeat (categories, areas, dates), and this is where the time
+    goes. The distinct values of all columns are transformed together (one polars call); a
+    column of mostly distinct values (identity numbers, times) is transformed directly."""
+    distinct = {c: frame[c].unique().alias("value") for c in columns}
+    repeating = {c: d for c, d in distinct.items() if 2 * d.len() <= frame.height}
+    done = pl.concat([pl.Series("value", [], pl.String), *repeating.values()]).to_frame()
+    done = done.select(transform(pl.col("value"))).to_series()
+    exprs, at = [], 0
+    for c in columns:
+        if c in repeating:
+            n = repeating[c].len()
+            exprs.append(pl.col(c).replace_strict(repeating[c], done.slice(at, n), return_dtype=pl.String))
+            at += n
+        else:
+            exprs.append(transform(pl.col(c)))
+    return exprs
 
 
 # -- the file ----------------------------------------------------------------------------
@@ -216,21 +228,28 @@ class CsvFile:
         the record's field count. Blank lines and rows of empty fields are not rows."""
         fields = pl.col("fields")
         blank = rf'^[\s"{re.escape(self.delimiter)}]*$'
+        quoted = pl.col("text").str.contains('"', literal=True)
+
+        def by_position(value) -> list[pl.Expr]:
+            get = {c: value(fields.list.get(i, null_on_oob=True)) for c, i in self.positions.items()}
+            absent = pl.lit(None, pl.String)
+            return [
+                "line_no",
+                *(get[c].alias(c) if c in get else absent.alias(c) for c in self.columns),
+                fields.list.len().cast(pl.Int32).alias(FIELD_COUNT),
+            ]
+
         for records in self._records:
-            frame = (
-                records.filter(~pl.col("text").str.contains(blank))
-                .select("line_no", _split(pl.col("text"), self.delimiter).alias("fields"))
-                .select(
-                    "line_no",
-                    *(fields.list.get(i, null_on_oob=True).alias(c) for c, i in self.positions.items()),
-                    fields.list.len().cast(pl.Int32).alias(FIELD_COUNT),
-                )
-            )
+            records = records.lazy().filter(~pl.col("text").str.contains(blank))
+            # Most records hold no quote: a plain split gives their fields as they are.
+            plain = records.filter(~quoted).with_columns(fields=pl.col("text").str.split(self.delimiter))
+            with_quotes = records.filter(quoted).with_columns(fields=_split(pl.col("text"), self.delimiter))
+            frame = pl.concat([
+                plain.select(by_position(lambda field: field)),
+                with_quotes.select(by_position(_unquote)),
+            ]).sort("line_no").collect()
             if frame.height:
-                yield frame.with_columns(
-                    _per_distinct(frame[c], _unquote) if c in self.positions else pl.lit(None, pl.String).alias(c)
-                    for c in self.columns
-                ).select("line_no", *self.columns, FIELD_COUNT)
+                yield frame
 
     def shape_problem(self) -> pl.Expr:
         """A row whose field count is not the header's: its values have moved."""
@@ -292,19 +311,16 @@ class CsvFile:
         problem = pl.coalesce(self.shape_problem(), pl.when(joined != "").then(joined))
         # Clean (once) only the columns some field reads: a name is never even cleaned.
         read = {name for e in (problem, *values.values()) for name in e.meta.root_names()}
-        cleaned = [
-            _per_distinct(frame[c], clean_text).alias(_cleaned_name(c))
-            for c in self.columns
-            if _cleaned_name(c) in read
-        ]
-        checked = frame.with_columns(cleaned).with_columns(_problem=problem, **values)
-        good = checked.filter(pl.col("_problem").is_null())
-        rows = good.with_columns(
-            person_pseudonym=pseudonymise_column(good[identity], key)
-        ).select(pl.col("line_no").cast(pl.Int32), *output)
-        quarantined = checked.filter(pl.col("_problem").is_not_null()).select(
-            pl.col("line_no").cast(pl.Int32), pl.col("_problem").alias("reason"), self.raw().alias("raw")
-        ).cast(QUARANTINE_SCHEMA)
+        to_clean = [c for c in self.columns if _cleaned_name(c) in read]
+        cleaned = [e.alias(_cleaned_name(c)) for c, e in zip(to_clean, _per_distinct(frame, to_clean, clean_text))]
+        checked = frame.lazy().with_columns(cleaned).with_columns(_problem=problem, **values)
+        good, quarantined = pl.collect_all([
+            checked.filter(pl.col("_problem").is_null()).select(pl.col("line_no").cast(pl.Int32), *values),
+            checked.filter(pl.col("_problem").is_not_null()).select(
+                pl.col("line_no").cast(pl.Int32), pl.col("_problem").alias("reason"), self.raw().alias("raw")
+            ).cast(QUARANTINE_SCHEMA),
+        ])
+        rows = good.with_columns(person_pseudonym=pseudonymise_column(good[identity], key)).select("line_no", *output)
         return Batch(rows=rows, quarantined=quarantined)
 
 

@@ -18,7 +18,8 @@ import duckdb
 
 from pipelines.config import AGENCIES
 from pipelines.publish.candidate import (
-    PUBLISHED_TABLES, RELEASE_ID_COLUMN, STAMPED_TABLES, quote_identifier, quote_literal, table_columns,
+    PUBLISHED_ORDER, PUBLISHED_TABLES, RELEASE_ID_COLUMN, STAMPED_TABLES, quote_identifier, quote_literal,
+    table_columns,
 )
 from pipelines.publish.store import MANIFEST, RELEASE_DB
 
@@ -37,13 +38,15 @@ _ATTACHED = "release"
 
 
 def _select(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """SELECT of a warehouse table; a stamped table gets its release_id from the parameter."""
+    """SELECT of a warehouse table in its published order; a stamped table gets its release_id
+    from the parameter."""
+    order = f" order by {', '.join(PUBLISHED_ORDER[table])}" if table in PUBLISHED_ORDER else ""
     if table not in STAMPED_TABLES:
-        return f"select * from marts.{table}"
+        return f"select * from marts.{table}{order}"
     stamp = f"?::VARCHAR as {RELEASE_ID_COLUMN}"
     if RELEASE_ID_COLUMN in {name for name, _ in table_columns(con, table)}:
-        return f"select * replace ({stamp}) from marts.{table}"
-    return f"select *, {stamp} from marts.{table}"
+        return f"select * replace ({stamp}) from marts.{table}{order}"
+    return f"select *, {stamp} from marts.{table}{order}"
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, release_id: str, on_stage: Callable[[str], None]) -> None:

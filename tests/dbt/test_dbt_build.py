@@ -11,6 +11,7 @@ from scenario import (
     AREA_HEALTH_FILE,
     AREA_LABOR_FILE,
     AREA_POLICE_FILE,
+    AREA_POLICE_REVISION_FILE,
 )
 
 
@@ -44,9 +45,15 @@ def test_dbt_writes_its_target_and_logs_under_the_home(built):
 
 
 def _resolved(con, source_file: str) -> dict[int, tuple[str | None, str | None]]:
+    # each line through its mention (code, name, date), as the *_checked models join them
     rows = con.execute(
-        "select line_no, area_id, unplaceable_reason from intermediate.int_areas_resolved "
-        "where source_file = ?", [source_file]).fetchall()
+        "select area_rows.line_no, areas.area_id, areas.unplaceable_reason "
+        "from intermediate.int_area_rows as area_rows "
+        "inner join intermediate.int_areas_resolved as areas "
+        "on areas.area_code is not distinct from area_rows.area_code "
+        "and areas.area_name is not distinct from area_rows.area_name "
+        "and areas.event_date = area_rows.event_date "
+        "where area_rows.source_file = ?", [source_file]).fetchall()
     return {line: (area, reason) for line, area, reason in rows}
 
 
@@ -93,11 +100,16 @@ def test_revisions_keep_good_rows_in_force_and_their_delivery(warehouse_db):
     # line 2 cancelled by a later update (in an earlier-dated export); lines 4 (contradicting
     # area) and 8 (unknown role) are bad and take no part
     assert warehouse_db.execute(
-        "select case_id, source_file, delivered_rows from intermediate.int_police__case_persons_revised "
+        "select case_id, source_file, delivered_rows, record_status_code "
+        "from intermediate.int_police__case_persons_revised "
         "where case_id like 'CA-HN-%' order by case_id"
     ).fetchall() == [
-        (f"CA-HN-{line:06d}", AREA_POLICE_FILE, 1) for line in (3, 5, 6, 7)
+        # the cancellation wins and stays (for incremental builds); the facts leave it out
+        ("CA-HN-000002", AREA_POLICE_REVISION_FILE, 2, "cancelled"),
+        *((f"CA-HN-{line:06d}", AREA_POLICE_FILE, 1, "in_force") for line in (3, 5, 6, 7)),
     ]
+    assert warehouse_db.execute(
+        "select count(*) from core.fct_violation_persons where case_id = 'CA-HN-000002'").fetchall() == [(0,)]
     assert warehouse_db.execute(
         "select line_no, rejection_reason from intermediate.int_police__case_persons_checked "
         "where rejection_reason is not null and source_file = ? order by line_no", [AREA_POLICE_FILE]

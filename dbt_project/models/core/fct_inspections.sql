@@ -1,6 +1,10 @@
 -- One row per culture inspection after revisions (the line of the latest export).
+-- Incremental: the inspections that new lines name are made again.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='inspection_id') }}
+
 with inspections as (
     select * from {{ ref('int_culture__inspections_revised') }}
+    where {{ loaded_since_last_build('last_loaded_at') }}
 ),
 
 final as (
@@ -22,7 +26,8 @@ final as (
         line_no,
         file_sha256,
         file_date,
-        delivered_rows
+        delivered_rows,
+        last_loaded_at
     from inspections
 )
 

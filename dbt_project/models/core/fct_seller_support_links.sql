@@ -15,6 +15,12 @@ support_starts as (
     group by person_pseudonym, support_started_on
 ),
 
+first_detections as (
+    select person_pseudonym, arg_min(case_id, (detected_on, case_id)) as case_id
+    from detections
+    group by person_pseudonym
+),
+
 linked as (
     select
         detections.*,
@@ -28,22 +34,24 @@ linked as (
 
 final as (
     select
-        case_id,
-        person_pseudonym,
-        detected_on,
-        area_id,
-        person_sex,
-        row_number() over (partition by person_pseudonym order by detected_on, case_id) = 1
-            as is_first_detection,
-        support_record_id,
-        support_started_on,
-        support_started_on - detected_on as days_to_support,
-        coalesce(support_started_on - detected_on <= {{ var('support_link_days') }}, false)
+        linked.case_id,
+        linked.person_pseudonym,
+        linked.detected_on,
+        linked.area_id,
+        linked.person_sex,
+        first_detections.case_id is not null as is_first_detection,
+        linked.support_record_id,
+        linked.support_started_on,
+        linked.support_started_on - linked.detected_on as days_to_support,
+        coalesce(linked.support_started_on - linked.detected_on <= {{ var('support_link_days') }}, false)
             as is_supported_in_window,
-        source_file,
-        line_no,
-        file_sha256
+        linked.source_file,
+        linked.line_no,
+        linked.file_sha256
     from linked
+    left join first_detections
+        on first_detections.person_pseudonym = linked.person_pseudonym
+        and first_detections.case_id = linked.case_id
 )
 
 select * from final

@@ -1,45 +1,69 @@
 -- One row per police case that still has a (case, person) pair in force. The case's own fields
 -- (detection date, area, kind of place) are repeated on every row of an export; when the rows in
 -- force disagree (overlapping exports), the most recently updated one speaks for the case, and
--- its line is the case's lineage.
-with pairs as (
+-- its line is the case's lineage. Incremental: the cases whose pairs changed are made again; a
+-- case left with no pair in force is written with no persons and removed by the post-hook.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='case_id',
+    post_hook="delete from {{ this }} where persons = 0",
+) }}
+
+with revised as (
     select * from {{ ref('int_police__case_persons_revised') }}
 ),
 
-latest_pairs as (
-    select *
-    from pairs
-    qualify row_number() over (
-        partition by case_id
-        order by updated_at desc, file_date desc, file_seq desc, loaded_at desc, line_no desc, person_pseudonym
-    ) = 1
+{%- if is_incremental() %}
+touched_cases as (
+    select distinct case_id
+    from revised
+    where {{ loaded_since_last_build('last_loaded_at') }}
 ),
+
+case_pairs as (
+    select revised.*
+    from revised
+    semi join touched_cases using (case_id)
+),
+{%- else %}
+case_pairs as (
+    select * from revised
+),
+{%- endif %}
 
 case_totals as (
     select
         case_id,
-        count(*) as persons,
-        bool_or(handling_code = 'criminal_prosecution') as is_criminal,
-        coalesce(sum(fine_vnd), 0)::bigint as fines_vnd
-    from pairs
+        count(*) filter (where record_status_code = 'in_force') as persons,
+        bool_or(handling_code = 'criminal_prosecution') filter (where record_status_code = 'in_force')
+            as is_criminal,
+        coalesce(sum(fine_vnd) filter (where record_status_code = 'in_force'), 0)::bigint as fines_vnd,
+        -- the case's fields from its latest pair in force (one line is one pair: no ties)
+        arg_max(
+            struct_pack(detected_on, area_id, place_kind_code, updated_at, source_file, line_no, file_sha256),
+            (updated_at, file_date, file_seq, loaded_at, line_no, source_file)
+        ) filter (where record_status_code = 'in_force') as latest,
+        max(last_loaded_at) as last_loaded_at
+    from case_pairs
     group by case_id
 ),
 
 final as (
     select
-        latest_pairs.case_id,
-        latest_pairs.detected_on,
-        latest_pairs.area_id,
-        latest_pairs.place_kind_code,
-        case_totals.persons,
-        case_totals.is_criminal,
-        case_totals.fines_vnd,
-        latest_pairs.updated_at as last_updated_at,
-        latest_pairs.source_file,
-        latest_pairs.line_no,
-        latest_pairs.file_sha256
-    from latest_pairs
-    inner join case_totals on case_totals.case_id = latest_pairs.case_id
+        case_id,
+        latest.detected_on,
+        latest.area_id,
+        latest.place_kind_code,
+        persons,
+        is_criminal,
+        fines_vnd,
+        latest.updated_at as last_updated_at,
+        latest.source_file,
+        latest.line_no,
+        latest.file_sha256,
+        last_loaded_at
+    from case_totals
 )
 
 select * from final

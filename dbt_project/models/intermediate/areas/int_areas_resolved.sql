@@ -1,8 +1,13 @@
--- Places every raw row in a published area (district-level before 2025-07-01, commune-level
--- from then on) or says why it cannot be placed. Each distinct (code, name, date) is resolved
--- once, against the units valid on that date.
+-- Places every distinct area mention (code, name, date) of the raw rows in a published area
+-- (district-level before 2025-07-01, commune-level from then on) or says why it cannot be
+-- placed, against the units valid on that date. Incremental: a mention is resolved once, when a
+-- row first brings it (the reference is part of the project's fingerprint: when it changes,
+-- everything is resolved again). The *_checked models join their rows to it.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
 with area_rows as (
     select * from {{ ref('int_area_rows') }}
+    where {{ loaded_since_last_build() }}
 ),
 
 admin_units as (
@@ -13,13 +18,30 @@ tu_liem_split as (
     select * from {{ ref('crosswalk_2013_tu_liem') }}
 ),
 
+new_mentions as (
+    -- the keys are a function of the name: one row per (code, name, date)
+    select
+        area_code, area_name, event_date,
+        any_value(area_type_key) as area_type_key,
+        any_value(area_name_key) as area_name_key,
+        any_value(area_text_key) as area_text_key,
+        max(loaded_at) as last_loaded_at
+    from area_rows
+    group by area_code, area_name, event_date
+),
+
 mentions as (
     -- numbered in a fixed order, so that every use of this CTE sees the same numbers
     select *, row_number() over (order by area_code, area_name, event_date) as mention_no
-    from (
-        select distinct area_code, area_name, area_type_key, area_name_key, area_text_key, event_date
-        from area_rows
+    from new_mentions
+    {%- if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as known
+        where known.area_code is not distinct from new_mentions.area_code
+            and known.area_name is not distinct from new_mentions.area_name
+            and known.event_date = new_mentions.event_date
     )
+    {%- endif %}
 ),
 
 -- The reference lists wards as they stood in 2025; the communes of Huyện Từ Liêm before its
@@ -172,17 +194,13 @@ mention_results as (
 
 final as (
     select
-        area_rows.agency,
-        area_rows.source_file,
-        area_rows.line_no,
-        area_rows.event_date,
-        case when mention_results.unplaceable_reason is null then mention_results.candidate_area_id end as area_id,
-        mention_results.unplaceable_reason
-    from area_rows
-    inner join mention_results
-        on area_rows.area_code is not distinct from mention_results.area_code
-        and area_rows.area_name is not distinct from mention_results.area_name
-        and area_rows.event_date = mention_results.event_date
+        area_code,
+        area_name,
+        event_date,
+        case when unplaceable_reason is null then candidate_area_id end as area_id,
+        unplaceable_reason,
+        last_loaded_at
+    from mention_results
 )
 
 select * from final

@@ -1,10 +1,14 @@
 -- Every delivered inspection line with its published area and, for a bad line, why.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
 with inspections as (
     select * from {{ ref('stg_culture__inspections') }}
+    -- lines loaded since the last build (a line, once checked, stays as it was checked)
+    where {{ loaded_since_last_build(watermark='loaded_at') }}
 ),
 
 areas as (
-    select * from {{ ref('int_areas_resolved') }} where agency = 'culture'
+    select * from {{ ref('int_areas_resolved') }}
 ),
 
 final as (
@@ -18,8 +22,7 @@ final as (
         ]) }} as rejection_reason
     from inspections
     inner join areas
-        on areas.source_file = inspections.source_file
-        and areas.line_no = inspections.line_no
+        on {{ matches_area_mention('inspections.area_code', 'inspections.area_name', 'inspections.inspected_on') }}
 )
 
 select * from final

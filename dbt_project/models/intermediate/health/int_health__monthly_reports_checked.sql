@@ -7,7 +7,7 @@ with monthly_reports as (
 ),
 
 areas as (
-    select * from {{ ref('int_areas_resolved') }} where agency = 'health'
+    select * from {{ ref('int_areas_resolved') }}
 ),
 
 months as (
@@ -25,8 +25,7 @@ final as (
         ]) }} as rejection_reason
     from monthly_reports
     inner join areas
-        on areas.source_file = monthly_reports.source_file
-        and areas.line_no = monthly_reports.line_no
+        on {{ matches_area_mention('null', 'monthly_reports.area_name', 'monthly_reports.period_end') }}
     left join months
         on months.start_date = monthly_reports.period_start
         and months.end_date = monthly_reports.period_end

@@ -1,7 +1,8 @@
 -- The SUP_ counts of every cell with support records: one row per indicator × area (and the
 -- city) × period × sex (and T). A record counts on the date its support started, in the unit
--- valid on it. Persons are first reduced to one row per person and cell, so that a person counts
--- once in a cell, by the sex labour recorded.
+-- valid on it. A person counts once in a cell, by the sex labour recorded: a person with several
+-- records is first reduced to one row per cell; one with a single record (most of them) is
+-- counted without being grouped by pseudonym (as in int_indicator_measures_police).
 with records as (
     select * from {{ ref('fct_support_records') }}
 ),
@@ -31,24 +32,50 @@ record_cells as (
     group by {{ cell_grouping_sets(['period_id'], 'area_id') }}
 ),
 
-person_cells as (
+repeated_persons as (
+    {{ persons_with_several_rows('records') }}
+),
+
+single_person_counts as (
+    select
+        period_id,
+        {{ cell_area('area_id') }} as cell_area_id,
+        {{ cell_sex('person_sex') }} as sex,
+        count(*) as SUP_PERSONS
+    from events
+    anti join repeated_persons using (person_pseudonym)
+    group by {{ cell_grouping_sets(['period_id'], 'area_id', 'person_sex') }}
+),
+
+repeated_person_cells as (
     select
         period_id,
         {{ cell_area('area_id') }} as cell_area_id,
         person_pseudonym,
         any_value(person_sex) as person_sex
     from events
+    semi join repeated_persons using (person_pseudonym)
     group by {{ cell_grouping_sets(['period_id', 'person_pseudonym'], 'area_id') }}
 ),
 
-person_counts as (
+repeated_person_counts as (
     select
         period_id,
         cell_area_id,
         {{ cell_sex('person_sex') }} as sex,
         count(*) as SUP_PERSONS
-    from person_cells
+    from repeated_person_cells
     group by {{ cell_grouping_sets(['period_id', 'cell_area_id'], sex_column='person_sex') }}
+),
+
+person_counts as (
+    select period_id, cell_area_id, sex, sum(SUP_PERSONS) as SUP_PERSONS
+    from (
+        select * from single_person_counts
+        union all by name
+        select * from repeated_person_counts
+    )
+    group by period_id, cell_area_id, sex
 ),
 
 final as (

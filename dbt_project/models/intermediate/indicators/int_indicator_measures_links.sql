@@ -3,7 +3,9 @@
 -- person is supported in a cell when a labour support record starts 0–180 days after their
 -- first sanctioned detection in that cell (area and period). The first support on or after a
 -- detection can only move later for a later detection, so the first support after the cell's
--- first detection is the earliest of its detections' first supports.
+-- first detection is the earliest of its detections' first supports. A person with a single
+-- sanctioned detection (most of them) is that cell's only row for them: counted without being
+-- grouped by pseudonym, which is where the time would go.
 with links as (
     select * from {{ ref('fct_seller_support_links') }}
 ),
@@ -18,7 +20,23 @@ events as (
     inner join day_periods on day_periods.day = links.detected_on
 ),
 
-person_cells as (
+repeated_persons as (
+    {{ persons_with_several_rows('links') }}
+),
+
+single_person_cells as (
+    select
+        events.period_id,
+        {{ cell_area('events.area_id') }} as cell_area_id,
+        {{ cell_sex('events.person_sex') }} as sex,
+        count(*) as LNK_SELLERS_SANCTIONED,
+        count(*) filter (where events.is_supported_in_window) as LNK_SELLERS_SUPPORTED_180D
+    from events
+    anti join repeated_persons using (person_pseudonym)
+    group by {{ cell_grouping_sets(['events.period_id'], 'events.area_id', 'events.person_sex') }}
+),
+
+repeated_person_cells as (
     select
         period_id,
         {{ cell_area('area_id') }} as cell_area_id,
@@ -28,18 +46,34 @@ person_cells as (
             min(support_started_on) - min(detected_on) <= {{ var('support_link_days') }}, false
         ) as is_supported
     from events
+    semi join repeated_persons using (person_pseudonym)
     group by {{ cell_grouping_sets(['period_id', 'person_pseudonym'], 'area_id') }}
 ),
 
-cells as (
+repeated_cells as (
     select
         period_id,
         cell_area_id,
         {{ cell_sex('person_sex') }} as sex,
         count(*) as LNK_SELLERS_SANCTIONED,
         count(*) filter (where is_supported) as LNK_SELLERS_SUPPORTED_180D
-    from person_cells
+    from repeated_person_cells
     group by {{ cell_grouping_sets(['period_id', 'cell_area_id'], sex_column='person_sex') }}
+),
+
+cells as (
+    select
+        period_id,
+        cell_area_id,
+        sex,
+        sum(LNK_SELLERS_SANCTIONED) as LNK_SELLERS_SANCTIONED,
+        sum(LNK_SELLERS_SUPPORTED_180D) as LNK_SELLERS_SUPPORTED_180D
+    from (
+        select * from single_person_cells
+        union all by name
+        select * from repeated_cells
+    )
+    group by period_id, cell_area_id, sex
 ),
 
 final as (

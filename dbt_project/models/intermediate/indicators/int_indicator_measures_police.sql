@@ -1,9 +1,10 @@
 -- The VIO_ indicators of every cell with police events: one row per indicator × area (and the
 -- city) × period (every type, both calendars) × sex (and T). A case and its persons count on the
--- detection date in the unit valid on it. Cases are one row each (counted, fines added up);
--- persons are first reduced to one row per person and cell, so that a person counts once in a
--- cell (the city's persons are not the sum of its areas') without a DISTINCT per indicator.
--- Cells without events get their zeros in int_indicator_values_computed.
+-- detection date in the unit valid on it. Cases are one row each (counted, fines added up).
+-- A person counts once in a cell (the city's persons are not the sum of its areas'): a person
+-- with several rows is first reduced to one row per cell; a person with a single row (most of
+-- them) already is one, and is counted without being grouped by pseudonym, which is where the
+-- time would go. Cells without events get their zeros in int_indicator_values_computed.
 with cases as (
     select * from {{ ref('fct_violation_cases') }}
 ),
@@ -29,7 +30,27 @@ case_cells as (
     group by {{ cell_grouping_sets(['day_periods.period_id'], 'cases.area_id') }}
 ),
 
-person_cells as (
+repeated_persons as (
+    {{ persons_with_several_rows('persons') }}
+),
+
+single_person_counts as (
+    select
+        day_periods.period_id,
+        {{ cell_area('persons.area_id') }} as cell_area_id,
+        {{ cell_sex('persons.person_sex') }} as sex,
+        count(*) as VIO_PERSONS,
+        count(*) filter (where persons.role_code = 'seller') as VIO_SELLERS,
+        count(*) filter (where persons.role_code = 'buyer') as VIO_BUYERS,
+        count(*) filter (where persons.role_code in ('brothel_keeper', 'broker', 'organiser')) as VIO_ORGANISERS,
+        count(*) filter (where persons.role_code = 'trafficking_victim') as VIO_TRAFFICKING_VICTIMS
+    from persons
+    anti join repeated_persons using (person_pseudonym)
+    inner join day_periods on day_periods.day = persons.detected_on
+    group by {{ cell_grouping_sets(['day_periods.period_id'], 'persons.area_id', 'persons.person_sex') }}
+),
+
+repeated_person_cells as (
     select
         day_periods.period_id,
         {{ cell_area('persons.area_id') }} as cell_area_id,
@@ -40,11 +61,12 @@ person_cells as (
         bool_or(persons.role_code in ('brothel_keeper', 'broker', 'organiser')) as is_organiser,
         bool_or(persons.role_code = 'trafficking_victim') as is_trafficking_victim
     from persons
+    semi join repeated_persons using (person_pseudonym)
     inner join day_periods on day_periods.day = persons.detected_on
     group by {{ cell_grouping_sets(['day_periods.period_id', 'persons.person_pseudonym'], 'persons.area_id') }}
 ),
 
-person_counts as (
+repeated_person_counts as (
     select
         period_id,
         cell_area_id,
@@ -54,8 +76,26 @@ person_counts as (
         count(*) filter (where is_buyer) as VIO_BUYERS,
         count(*) filter (where is_organiser) as VIO_ORGANISERS,
         count(*) filter (where is_trafficking_victim) as VIO_TRAFFICKING_VICTIMS
-    from person_cells
+    from repeated_person_cells
     group by {{ cell_grouping_sets(['period_id', 'cell_area_id'], sex_column='person_sex') }}
+),
+
+person_counts as (
+    select
+        period_id,
+        cell_area_id,
+        sex,
+        sum(VIO_PERSONS) as VIO_PERSONS,
+        sum(VIO_SELLERS) as VIO_SELLERS,
+        sum(VIO_BUYERS) as VIO_BUYERS,
+        sum(VIO_ORGANISERS) as VIO_ORGANISERS,
+        sum(VIO_TRAFFICKING_VICTIMS) as VIO_TRAFFICKING_VICTIMS
+    from (
+        select * from single_person_counts
+        union all by name
+        select * from repeated_person_counts
+    )
+    group by period_id, cell_area_id, sex
 ),
 
 final as (

@@ -1,10 +1,14 @@
 -- Every delivered support-register line with its published area and, for a bad line, why.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
 with support_records as (
     select * from {{ ref('stg_labor__support_records') }}
+    -- lines loaded since the last build (a line, once checked, stays as it was checked)
+    where {{ loaded_since_last_build(watermark='loaded_at') }}
 ),
 
 areas as (
-    select * from {{ ref('int_areas_resolved') }} where agency = 'labor'
+    select * from {{ ref('int_areas_resolved') }}
 ),
 
 final as (
@@ -19,8 +23,7 @@ final as (
         ]) }} as rejection_reason
     from support_records
     inner join areas
-        on areas.source_file = support_records.source_file
-        and areas.line_no = support_records.line_no
+        on {{ matches_area_mention('support_records.area_code', 'support_records.area_name', 'support_records.support_started_on') }}
 )
 
 select * from final

@@ -1,10 +1,14 @@
 -- Every delivered police line with its published area and, for a bad line, why it is bad.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
 with case_persons as (
     select * from {{ ref('stg_police__case_persons') }}
+    -- lines loaded since the last build (a line, once checked, stays as it was checked)
+    where {{ loaded_since_last_build(watermark='loaded_at') }}
 ),
 
 areas as (
-    select * from {{ ref('int_areas_resolved') }} where agency = 'police'
+    select * from {{ ref('int_areas_resolved') }}
 ),
 
 final as (
@@ -22,8 +26,7 @@ final as (
         ]) }} as rejection_reason
     from case_persons
     inner join areas
-        on areas.source_file = case_persons.source_file
-        and areas.line_no = case_persons.line_no
+        on {{ matches_area_mention('case_persons.area_code', 'case_persons.area_name', 'case_persons.detected_on') }}
 )
 
 select * from final

@@ -1,27 +1,37 @@
 -- The police revision rule: for each (case, person) the good line with the latest
 -- `Ngày cập nhật` wins, whatever the order the exports arrived in; ties go to the later export
 -- (file date, then its _<n>, then load time) and, within it, the later line. A winning
--- cancellation (`Hủy`) removes the pair, so a case whose pairs are all cancelled is gone.
+-- cancellation (`Hủy`) is kept here, so that an incremental build replaces the pair's earlier
+-- winner; the facts leave cancelled pairs out (a case whose pairs are all cancelled is gone).
+-- Incremental: only the pairs that new lines name are ranked again, over all their lines.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['case_id', 'person_pseudonym'],
+) }}
+
 with checked as (
     select * from {{ ref('int_police__case_persons_checked') }}
     where rejection_reason is null
 ),
 
-ranked as (
+{{ lines_of_touched('case_id, person_pseudonym') }},
+
+winners as (
     select
-        *,
-        count(*) over (partition by case_id, person_pseudonym) as delivered_rows,
-        row_number() over (
-            partition by case_id, person_pseudonym
-            order by updated_at desc, file_date desc, file_seq desc, loaded_at desc, line_no desc
-        ) as revision_rank
-    from checked
+        case_id,
+        person_pseudonym,
+        {{ latest_line('updated_at, file_date, file_seq, loaded_at, line_no') }}
+    from lines
+    group by case_id, person_pseudonym
 ),
 
 final as (
-    select * exclude (revision_rank, rejection_reason)
-    from ranked
-    where revision_rank = 1 and record_status_code = 'in_force'
+    select lines.* exclude (rejection_reason), winners.delivered_rows, winners.last_loaded_at
+    from lines
+    inner join winners
+        on winners.source_file = lines.source_file
+        and winners.line_no = lines.line_no
 )
 
 select * from final
