@@ -82,20 +82,22 @@ def build(
 # -- incremental builds ------------------------------------------------------------------------
 # The incremental models (macros/incremental.sql) take only rows loaded since their last build.
 # That is right as long as the rules stay the same: a build made by another version of the
-# project (models, macros, seeds such as the reference units, dbt itself) starts from scratch.
-_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds")
+# project (any of its files, the reference seeds included, or dbt itself) starts from scratch.
+
+
+def project_files() -> list[Path]:
+    """Every file of the dbt project, in a fixed order (dbt's own target/ and logs/ aside)."""
+    return sorted(p for p in DBT_PROJECT_DIR.rglob("*")
+                  if p.is_file() and not {"target", "logs"} & set(p.relative_to(DBT_PROJECT_DIR).parts))
 
 
 def project_fingerprint() -> str:
-    """SHA-256 of everything that decides what dbt builds, and of dbt's version."""
+    """SHA-256 of the project's files and of dbt's version."""
     from dbt.version import __version__ as dbt_version
 
     digest = hashlib.sha256(dbt_version.encode())
-    for part in _PROJECT_PARTS:
-        root = DBT_PROJECT_DIR / part
-        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            if path.is_file():
-                digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes())
+    for path in project_files():
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -56,3 +56,21 @@
     group by person_pseudonym
     having count(*) > 1
 {%- endmacro %}
+
+{#- The cell counts of several relations of (period_id, cell_area_id, sex, measures...) added up
+    cell by cell: the single persons' and the repeated persons' counts. -#}
+{% macro counts_added(relations, measures) -%}
+    select
+        period_id,
+        cell_area_id,
+        sex,
+        {%- for measure in measures %}
+        sum({{ measure }}) as {{ measure }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (
+        {%- for relation in relations %}
+        select * from {{ relation }}{{ " union all by name" if not loop.last }}
+        {%- endfor %}
+    )
+    group by period_id, cell_area_id, sex
+{%- endmacro %}

@@ -34,8 +34,7 @@ def _manifest() -> Path:
     """dbt's manifest, parsed again when any file of the project is newer than it."""
     settings = load_settings()
     manifest = transform.target_path(settings) / "manifest.json"
-    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.is_file() and "target" not in p.parts and "logs" not in p.parts]
-    newest = max(p.stat().st_mtime for p in sources)
+    newest = max(p.stat().st_mtime for p in transform.project_files())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         result = transform.parse(settings)
         if not result.success:

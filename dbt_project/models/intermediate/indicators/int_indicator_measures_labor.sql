@@ -69,13 +69,7 @@ repeated_person_counts as (
 ),
 
 person_counts as (
-    select period_id, cell_area_id, sex, sum(SUP_PERSONS) as SUP_PERSONS
-    from (
-        select * from single_person_counts
-        union all by name
-        select * from repeated_person_counts
-    )
-    group by period_id, cell_area_id, sex
+    {{ counts_added(['single_person_counts', 'repeated_person_counts'], ['SUP_PERSONS']) }}
 ),
 
 final as (

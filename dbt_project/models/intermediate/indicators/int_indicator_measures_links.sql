@@ -62,18 +62,7 @@ repeated_cells as (
 ),
 
 cells as (
-    select
-        period_id,
-        cell_area_id,
-        sex,
-        sum(LNK_SELLERS_SANCTIONED) as LNK_SELLERS_SANCTIONED,
-        sum(LNK_SELLERS_SUPPORTED_180D) as LNK_SELLERS_SUPPORTED_180D
-    from (
-        select * from single_person_cells
-        union all by name
-        select * from repeated_cells
-    )
-    group by period_id, cell_area_id, sex
+    {{ counts_added(['single_person_cells', 'repeated_cells'], ['LNK_SELLERS_SANCTIONED', 'LNK_SELLERS_SUPPORTED_180D']) }}
 ),
 
 final as (

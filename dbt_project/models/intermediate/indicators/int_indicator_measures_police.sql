@@ -81,21 +81,7 @@ repeated_person_counts as (
 ),
 
 person_counts as (
-    select
-        period_id,
-        cell_area_id,
-        sex,
-        sum(VIO_PERSONS) as VIO_PERSONS,
-        sum(VIO_SELLERS) as VIO_SELLERS,
-        sum(VIO_BUYERS) as VIO_BUYERS,
-        sum(VIO_ORGANISERS) as VIO_ORGANISERS,
-        sum(VIO_TRAFFICKING_VICTIMS) as VIO_TRAFFICKING_VICTIMS
-    from (
-        select * from single_person_counts
-        union all by name
-        select * from repeated_person_counts
-    )
-    group by period_id, cell_area_id, sex
+    {{ counts_added(['single_person_counts', 'repeated_person_counts'], ['VIO_PERSONS', 'VIO_SELLERS', 'VIO_BUYERS', 'VIO_ORGANISERS', 'VIO_TRAFFICKING_VICTIMS']) }}
 ),
 
 final as (
