@@ -37,7 +37,7 @@ from typing import Callable
 
 import polars as pl
 
-from pipelines.config import REPO_ROOT, SHARED_DIR, Settings, load_settings
+from pipelines.config import REFERENCE_SEEDS_DIR, REPO_ROOT, Settings, load_settings
 from pipelines.contract import POLICE_COLUMNS, POLICE_PERSONAL, LABOR_PERSONAL
 
 DEFAULT_WORK_DIR = REPO_ROOT / ".bench"  # git-ignored
@@ -291,7 +291,7 @@ def _delimiter(path: Path) -> str:
 
 
 def _communes() -> list[tuple[str, str]]:
-    with (SHARED_DIR / "reference" / "admin_units.csv").open(encoding="utf-8", newline="") as f:
+    with (REFERENCE_SEEDS_DIR / "admin_units.csv").open(encoding="utf-8", newline="") as f:
         return [(row["gso_code"], row["name"])
                 for row in csv.DictReader(f) if row["level"] == "commune"]
 
@@ -446,7 +446,6 @@ def query_latency(settings: Settings, runs: int = QUERY_RUNS) -> Queries:
 
     con = open_published(settings)
     try:
-        con.execute("use pcmd.marts")
         period = con.execute(
             "select period_id from marts.district_report join marts.dim_period using (period_id) "
             "where period_type = 'year' order by end_date desc, period_id limit 1").fetchall()[0][0]

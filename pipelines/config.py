@@ -34,8 +34,6 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 # The indicator registry: the one home of indicator metadata (read by dbt, the suites, the docs).
 INDICATOR_REGISTRY_CSV = DBT_PROJECT_DIR / "seeds" / "indicator_registry.csv"
-# The project's shared folder (contracts, reference data, sample files) sits beside the repository.
-SHARED_DIR = REPO_ROOT.parent / "shared"
 
 AGENCIES = ("police", "health", "culture", "labor")
 

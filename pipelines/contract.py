@@ -1,4 +1,4 @@
-"""Names fixed by the source contract (../shared/contracts/sources.md).
+"""Names fixed by the source contract (docs/interface.md, "Deliveries").
 
 Shared constants only: the generator and the readers are two independent readings of
 the contract and share no format code, but they agree on the contract's own words.

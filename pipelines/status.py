@@ -12,6 +12,7 @@ import duckdb
 
 from pipelines.config import Settings
 from pipelines.freshness import agency_freshness
+from pipelines.publish.store import open_release_db
 from pipelines.refresh_lock import current_holder
 from pipelines.warehouse import connect
 
@@ -120,19 +121,13 @@ def _deliveries(settings: Settings, con: duckdb.DuckDBPyConnection, manifest: di
 DEMO_QUERY = """\
 select area_name, label_vi, vio_cases, vio_persons, vio_sellers, vio_fines_vnd,
        ins_inspections, ins_md_finding_rate, sup_records, lnk_support_rate_180d
-from pcmd.marts.district_report
+from marts.district_report
 where area_id = '01' and period_id = 'R2024-H1'"""
 
 
 def open_published(settings: Settings):
-    """The published release, read-only, attached as `pcmd` (so `pcmd.marts.<table>`).
-
-    The file's own catalog is called `marts`, like its schema, so a bare `marts.<table>`
-    is ambiguous in DuckDB when the file is opened directly; attaching it under another
-    name (or `USE marts.marts`) avoids that."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{settings.published_db}' AS pcmd (READ_ONLY)")
-    return con
+    """The published release, read-only, opened directly as a client opens it."""
+    return open_release_db(settings.published_db)
 
 
 def demo_query(settings: Settings) -> str:
@@ -149,10 +144,11 @@ def demo_query(settings: Settings) -> str:
     columns = list(zip(header, rows[0])) if rows else []
     return "\n".join([
         "",
-        f"The published marts are in {settings.published_db} (schema marts);",
+        f"The published marts are in {settings.published_db};",
         f"every release is kept under {settings.releases_dir}/<release_id>/ (DuckDB, Parquet, manifest).",
-        "Open it read-only from DuckDB:",
-        f"  ATTACH '{settings.published_db}' AS pcmd (READ_ONLY);",
+        "Open it read-only and query the tables by name, no ATTACH needed:",
+        f"  python: duckdb.connect('{settings.published_db}', read_only=True)",
+        f"  DuckDB command line: duckdb -readonly {settings.published_db}",
         "",
         DEMO_QUERY + ";",
         "",

@@ -153,8 +153,9 @@ def failures(result: dbtRunnerResult) -> list[str]:
 
 def district_report_properties(registry: Path = INDICATOR_REGISTRY) -> str:
     """The dbt properties of marts.district_report, generated from the indicator registry: its
-    label columns, then one DOUBLE column per indicator (the code in lower case), each with its
-    contract type and its description in English and Vietnamese."""
+    label columns, then one column per indicator (the code in lower case), each with its contract
+    type (whole numbers for counts and sums, DOUBLE for ratios; the model casts to it) and its
+    description in English and Vietnamese."""
     with registry.open(encoding="utf-8", newline="") as f:
         indicators = list(csv.DictReader(f))
     columns = [
@@ -169,7 +170,7 @@ def district_report_properties(registry: Path = INDICATOR_REGISTRY) -> str:
     ] + [
         {
             "name": row["indicator_code"].lower(),
-            "data_type": "double",
+            "data_type": "double" if row["unit"] == "ratio" else "bigint",
             "description": (
                 f"`{row['indicator_code']}` ({row['unit']}): {row['name_en']}, the total (T) of the cell"
                 f" after disclosure control, as in indicator_values. / {row['name_vi']} (tổng số, sau"

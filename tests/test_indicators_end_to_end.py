@@ -19,7 +19,7 @@ import pytest
 
 from expected_indicators import (CITY, INDICATORS, health_month_ids, expected_values, periods,
                                  published_areas, suppressed_cells)
-from pipelines.config import SHARED_DIR, load_settings
+from pipelines.config import REFERENCE_SEEDS_DIR, load_settings
 
 DATE_FROM, DATE_TO = date(2024, 6, 1), date(2025, 12, 31)
 # a month, a quarter, a half and a year of each calendar (reporting: 15th to 14th)
@@ -52,7 +52,7 @@ def refreshed(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def areas():
-    return published_areas(SHARED_DIR / "reference" / "admin_units.csv")
+    return published_areas(REFERENCE_SEEDS_DIR / "admin_units.csv")
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +69,10 @@ def hidden(expected):
 
 @pytest.fixture(scope="module")
 def published(refreshed):
-    """A read-only connection to the published release (the way BI tools open it)."""
+    """A read-only connection to the published release, opened directly (the way BI tools open it)."""
     settings, _, result, output = refreshed
     assert result.success, output
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{settings.published_db}' AS pcmd (READ_ONLY)")
+    con = duckdb.connect(str(settings.published_db), read_only=True)
     yield con
     con.close()
 
@@ -82,7 +81,7 @@ def published(refreshed):
 def values(published):
     """(indicator, area, period, sex) -> (value, numerator, denominator, flag) as published."""
     rows = published.execute("select indicator_code, area_id, period_id, sex, value, numerator, denominator, flag "
-                             "from pcmd.marts.indicator_values").fetchall()
+                             "from marts.indicator_values").fetchall()
     return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
 
@@ -108,7 +107,7 @@ def test_the_refresh_publishes_a_release(refreshed, published):
     _, _, result, output = refreshed
     assert result.success, output
     rows, stamped, releases = published.execute(
-        "select count(*), count(release_id), count(distinct release_id) from pcmd.marts.indicator_values"
+        "select count(*), count(release_id), count(distinct release_id) from marts.indicator_values"
     ).fetchall()[0]
     assert rows > 0 and stamped == rows and releases == 1
 
@@ -135,14 +134,14 @@ def test_the_data_exercise_what_is_compared(refreshed, expected, hidden, areas):
 
 def test_the_registry_is_the_contracts(published):
     found = published.execute("select indicator_code, unit, agency, disclosure, numerator_code, denominator_code "
-                              "from pcmd.marts.dim_indicator").fetchall()
+                              "from marts.dim_indicator").fetchall()
     assert sorted(found) == sorted((i.code, i.unit, "+".join(i.agencies), i.disclosure, i.numerator, i.denominator)
                                    for i in INDICATORS.values())
 
 
 def test_periods_are_the_contracts(published):
     found = {row[0]: row[1:] for row in published.execute(
-        "select period_id, calendar, period_type, start_date, end_date from pcmd.marts.dim_period").fetchall()}
+        "select period_id, calendar, period_type, start_date, end_date from marts.dim_period").fetchall()}
     ours = {p.period_id: (p.calendar, p.period_type, p.start, p.end) for p in periods(range(2024, 2027))}
     assert {k: found.get(k) for k in ours} == ours
 
@@ -249,9 +248,9 @@ def test_health_only_in_the_calendar_its_workbooks_state(refreshed, values):
 def test_district_report_shows_the_total_values(published, values):
     """One row per area × half-year or year of indicator_values, each indicator column holding
     the published T value (NULL where suppressed, undefined or not covered)."""
-    report = published.execute("select * from pcmd.marts.district_report").fetchall()
+    report = published.execute("select * from marts.district_report").fetchall()
     columns = [d[0] for d in published.description]
-    kinds = dict(published.execute("select period_id, period_type from pcmd.marts.dim_period").fetchall())
+    kinds = dict(published.execute("select period_id, period_type from marts.dim_period").fetchall())
     cells = {(a, p) for (_, a, p, _) in values if kinds[p] in ("half", "year")}
     assert sorted((row[0], row[1]) for row in report) == sorted(cells)
     assert {code.lower() for code in INDICATORS} <= set(columns)
@@ -274,11 +273,11 @@ def test_the_published_values_are_the_checked_candidate(refreshed, published):
         columns = "indicator_code, area_id, period_id, sex, value, numerator, denominator, flag"
         differing = published.execute(f"""
             select count(*) from (
-                (select {columns} from pcmd.marts.indicator_values
+                (select {columns} from marts.indicator_values
                  except all select {columns} from candidate.marts.indicator_values)
                 union all
                 (select {columns} from candidate.marts.indicator_values
-                 except all select {columns} from pcmd.marts.indicator_values))
+                 except all select {columns} from marts.indicator_values))
         """).fetchall()[0][0]
     finally:
         published.execute("DETACH candidate")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,11 +23,16 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.config import SHARED_DIR, load_settings
+from pipelines.config import load_settings
+from pipelines.contract import POLICE_COLUMNS
 from pipelines.defs.resources import PcmdResource
 from pipelines.warehouse import warehouse
 
-POLICE_SAMPLE = SHARED_DIR / "samples" / "police" / "police_cases_20250408_2.csv"
+# One valid police export of one row (the contract's header, UTF-8).
+POLICE_EXPORT = ("police_cases_20250408.csv", ",".join(POLICE_COLUMNS) + "\n" + ",".join((
+    "CA-HN-2025-000009", "18/01/2025", "006", "Quận Đống Đa", "karaoke", "Karaoke Hoa Hồng", "bán dâm",
+    "Xử phạt hành chính", "1.500.000", "001092560953", "Nguyễn Thị Thuỷ", "1995", "Nữ", "người bán dâm",
+    "Hiệu lực", "18/01/2025 08:15")) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +340,8 @@ def test_ingestion_retries_while_another_process_holds_the_warehouse(settings, d
 
     monkeypatch.setattr(jobs, "WAREHOUSE_BUSY_WAIT_SECONDS", 1.0)
     settings.agency_dir("police").mkdir(parents=True)
-    shutil.copy(POLICE_SAMPLE, settings.agency_dir("police") / POLICE_SAMPLE.name)
+    name, text = POLICE_EXPORT
+    (settings.agency_dir("police") / name).write_text(text, encoding="utf-8")
     with warehouse(settings):
         pass
     holder = hold_warehouse(settings, 2.5)

@@ -147,12 +147,9 @@ def snapshot(settings: Settings) -> dict[str, str]:
 
 
 def query(path: Path, sql: str) -> list[tuple]:
-    """`sql` on a release file attached as `release` (opened directly, a file named marts.duckdb
-    is catalog "marts" and `marts.<table>` is ambiguous: BI tools write marts.marts.<table>)."""
-    con = duckdb.connect()
+    """`sql` on a release file opened directly, read-only, as a client opens it."""
+    con = duckdb.connect(str(path), read_only=True)
     try:
-        con.execute(f"attach '{path}' as release (read_only)")
-        con.execute("use release")
         return con.execute(sql).fetchall()
     finally:
         con.close()
@@ -190,13 +187,14 @@ def test_publish_writes_a_complete_release(home):
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["marts.duckdb", "manifest.json", *(f"{t}.parquet" for t in tables)])
 
-    # Only schema marts, only the published tables: nothing raw, staged or internal.
+    # Only the published tables, in the default schema: nothing raw, staged or internal, and no
+    # schema `marts` to make `marts.<table>` ambiguous with the file's catalog `marts`.
     db = folder / "marts.duckdb"
-    in_release = "where database_name = 'release'"
+    in_release = "where database_name = 'marts'"
     assert sorted(query(db, f"select schema_name, table_name from duckdb_tables() {in_release}")) == sorted(
-        ("marts", t) for t in tables)
+        ("main", t) for t in tables)
     assert query(db, f"select count(*) from duckdb_views() {in_release} and not internal") == [(0,)]
-    assert {s for (s,) in query(db, f"select schema_name from duckdb_schemas() {in_release}")} == {"main", "marts"}
+    assert {s for (s,) in query(db, f"select schema_name from duckdb_schemas() {in_release}")} == {"main"}
 
     # Every table as in the warehouse, indicator values stamped with the release id.
     with warehouse(home, read_only=True) as con:
@@ -398,10 +396,10 @@ def test_one_publish_at_a_time(home):
 READER = """
 import duckdb, json, pathlib, sys
 path, mode, stop = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
-# As a BI tool opens the file: catalog "marts", so tables are marts.marts.<table>.
-QUERY = '''select r.release_id, (select count(*) from marts.marts.indicator_values),
-                  (select count(*) from marts.marts.indicator_values where release_id is distinct from r.release_id)
-           from marts.marts.release r'''
+# As a BI tool opens the file: catalog "marts", the tables in its default schema.
+QUERY = '''select r.release_id, (select count(*) from marts.indicator_values),
+                  (select count(*) from indicator_values where release_id is distinct from r.release_id)
+           from marts.release r'''
 held = duckdb.connect(path, read_only=True) if mode == "held" else None
 while not stop.exists():
     con = held or duckdb.connect(path, read_only=True)

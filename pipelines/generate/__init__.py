@@ -1,6 +1,6 @@
 """`pcmd generate`: realistic sample deliveries of the four agencies.
 
-An independent reading of ../shared/contracts/sources.md: nothing here is shared with
+An independent reading of the delivery formats (docs/interface.md): nothing here is shared with
 `pipelines.ingest` except the contract's own words (`pipelines.contract`) and the
 reference list of units. Every "may" of the contract happens: police CSVs comma or
 semicolon, UTF-8 with or without BOM or genuine Windows-1258, CRLF, headers decomposed

@@ -24,7 +24,7 @@ from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 
-from pipelines.config import REFERENCE_SEEDS_DIR, REPO_ROOT
+from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.generate.vietnamese import nfc, without_accents
 
 TU_LIEM_SPLIT = date(2013, 12, 28)
@@ -52,14 +52,6 @@ _DISTRICT_WEIGHT = {
     "019": 4, "021": 3, "268": 4, "269": 2, "016": 2, "017": 2, "018": 2, "020": 2,
 }
 _SPACES = re.compile(r"\s+")
-
-
-def reference_dir() -> Path:
-    """The reference CSVs: the copy the dbt project seeds, else the shared original."""
-    for candidate in (REFERENCE_SEEDS_DIR / "reference", REPO_ROOT.parent / "shared" / "reference"):
-        if (candidate / "admin_units.csv").exists():
-            return candidate
-    raise FileNotFoundError("admin_units.csv not found in dbt_project/seeds/reference or ../shared/reference")
 
 
 def fold(text: str) -> str:
@@ -123,7 +115,7 @@ class Geography:
     """The reference units, the places, and how a place is named on a given day."""
 
     def __init__(self, directory: Path | None = None):
-        directory = directory or reference_dir()
+        directory = directory or REFERENCE_SEEDS_DIR
         with open(directory / "admin_units.csv", encoding="utf-8", newline="") as f:
             self.units = {row["area_id"]: _unit(row) for row in csv.DictReader(f)}
         with open(directory / "crosswalk_2025.csv", encoding="utf-8", newline="") as f:

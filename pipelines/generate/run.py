@@ -10,7 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.generate import bad
-from pipelines.generate.areas import Geography, reference_dir
+from pipelines.config import REFERENCE_SEEDS_DIR
+from pipelines.generate.areas import Geography
 from pipelines.generate.culture import CultureWriter
 from pipelines.generate.health import Defect, file_name, neither_calendar, workbook
 from pipelines.generate.labor import LaborWriter
@@ -104,7 +105,7 @@ class _Run:
     def __init__(self, landing: Landing, seed: int, scale: float, date_from: date, date_to: date,
                  truth: TruthCollector):
         self.landing, self.seed, self.truth = landing, seed, truth
-        self.world = World(seed, scale, date_from, date_to, _geography(reference_dir()))
+        self.world = World(seed, scale, date_from, date_to, _geography(REFERENCE_SEEDS_DIR))
         self.plan: Plan = plan_deliveries(self.world)
         self.deliveries: list[Delivery] = []
         self.bad_rows: list[BadRow] = []

@@ -1,4 +1,4 @@
-"""Releases: build, keep and atomically publish the marts (../shared/contracts/marts.md).
+"""Releases: build, keep and atomically publish the marts (docs/interface.md).
 
     $PCMD_HOME/releases/<release_id>/   marts.duckdb (schema marts only), <table>.parquet,
                                         manifest.json (id, time, code version, fingerprint,

@@ -20,7 +20,7 @@ import polars as pl
 from pipelines.config import AGENCIES, REPO_ROOT, Settings
 from pipelines.warehouse import AGENCY_RAW_TABLE, EVENT_DATE_COLUMNS, connect
 
-# The tables of schema `marts` that a release publishes (../shared/contracts/marts.md).
+# The tables of schema `marts` that a release publishes (docs/interface.md).
 PUBLISHED_TABLES = ("dim_area", "dim_period", "dim_indicator", "indicator_values", "district_report")
 # Set to the new release's id when a table is copied into a release; not part of the content.
 RELEASE_ID_COLUMN = "release_id"

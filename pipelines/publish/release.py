@@ -1,8 +1,10 @@
 """Write one release folder: marts.duckdb, one Parquet file per table, manifest.json.
 
-The release database holds only schema `marts`: the published tables, copied from the
-warehouse by DuckDB (ATTACH, CREATE TABLE AS SELECT), and `marts.release`, the row that
-describes the release. Nothing raw, staged or person-level can reach it.
+The release database holds the published tables in its default schema `main`, copied from the
+warehouse's schema `marts` by DuckDB (ATTACH, CREATE TABLE AS SELECT), and `release`, the row
+that describes the release. Nothing raw, staged or person-level can reach it. Opened directly, a
+file named `marts.duckdb` is catalog `marts`, so clients write `indicator_values` or
+`marts.indicator_values` alike (contract v2; a schema `marts` inside it would make that ambiguous).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pipelines.publish.candidate import (
 from pipelines.publish.store import MANIFEST, RELEASE_DB
 
 RELEASE_TABLE = "release"
-# marts.release, as in ../shared/contracts/marts.md.
+# The release table, as in docs/interface.md.
 RELEASE_COLUMNS = {
     "release_id": "VARCHAR NOT NULL",
     "published_at": "TIMESTAMPTZ NOT NULL",
@@ -52,15 +54,15 @@ def _select(con: duckdb.DuckDBPyConnection, table: str) -> str:
 def _copy_tables(con: duckdb.DuckDBPyConnection, release_id: str, on_stage: Callable[[str], None]) -> None:
     for table in PUBLISHED_TABLES:
         params = [release_id] if table in STAMPED_TABLES else []
-        con.execute(f"create table {_ATTACHED}.marts.{table} as {_select(con, table)}", params)
+        con.execute(f"create table {_ATTACHED}.main.{table} as {_select(con, table)}", params)
         on_stage(f"copied {table}")
 
 
 def _write_release_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     columns = ", ".join(f"{quote_identifier(n)} {t}" for n, t in RELEASE_COLUMNS.items())
-    con.execute(f"create table {_ATTACHED}.marts.{RELEASE_TABLE} ({columns})")
+    con.execute(f"create table {_ATTACHED}.main.{RELEASE_TABLE} ({columns})")
     placeholders = ", ".join("?" for _ in RELEASE_COLUMNS)
-    con.execute(f"insert into {_ATTACHED}.marts.{RELEASE_TABLE} values ({placeholders})",
+    con.execute(f"insert into {_ATTACHED}.main.{RELEASE_TABLE} values ({placeholders})",
                 [row[name] for name in RELEASE_COLUMNS])
 
 
@@ -95,12 +97,11 @@ def write_release(
     tables = (*PUBLISHED_TABLES, RELEASE_TABLE)
     con.execute(f"attach {quote_literal(folder / RELEASE_DB)} as {_ATTACHED} (READ_WRITE)")
     try:
-        con.execute(f"create schema {_ATTACHED}.marts")
         _copy_tables(con, row["release_id"], on_stage)
         _write_release_row(con, row)
         rows = {}
         for table in tables:
-            qualified = f"{_ATTACHED}.marts.{table}"
+            qualified = f"{_ATTACHED}.main.{table}"
             rows[table] = con.execute(f"select count(*) from {qualified}").fetchall()[0][0]
             con.execute(f"copy {qualified} to {quote_literal(folder / f'{table}.parquet')} (format parquet)")
         con.execute(f"checkpoint {_ATTACHED}")

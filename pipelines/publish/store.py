@@ -24,7 +24,6 @@ from typing import Callable, Iterator
 import duckdb
 
 from pipelines.config import Settings
-from pipelines.publish.candidate import quote_literal
 
 MANIFEST = "manifest.json"
 RELEASE_DB = "marts.duckdb"
@@ -101,16 +100,19 @@ def list_releases(settings: Settings) -> list[dict]:
     return [m for m in (read_manifest(settings, i) for i in release_ids(settings)) if m is not None]
 
 
+def open_release_db(path: Path) -> duckdb.DuckDBPyConnection:
+    """A release file opened read-only, as statisticians and BI tools open it: directly, with the
+    tables in its default schema, so `indicator_values` and `marts.indicator_values` both work."""
+    return duckdb.connect(str(path), read_only=True)
+
+
 def published_release_id(settings: Settings) -> str | None:
     """The id recorded inside published/marts.duckdb: what readers actually see."""
     if not settings.published_db.exists():
         return None
-    # Attached under an alias: opened directly, a file named marts.duckdb is catalog "marts"
-    # and `marts.release` would be ambiguous between catalog and schema.
-    con = duckdb.connect()
+    con = open_release_db(settings.published_db)
     try:
-        con.execute(f"attach {quote_literal(settings.published_db)} as published (read_only)")
-        rows = con.execute("select release_id from published.marts.release").fetchall()
+        rows = con.execute("select release_id from release").fetchall()
     finally:
         con.close()
     return rows[0][0] if rows else None

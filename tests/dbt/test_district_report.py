@@ -8,9 +8,13 @@ from conftest import rows
 from pipelines import transform
 
 
-def _registry_codes() -> list[str]:
+def _registry() -> list[dict[str, str]]:
     with transform.INDICATOR_REGISTRY.open(encoding="utf-8", newline="") as f:
-        return [row["indicator_code"] for row in csv.DictReader(f)]
+        return list(csv.DictReader(f))
+
+
+def _registry_codes() -> list[str]:
+    return [row["indicator_code"] for row in _registry()]
 
 
 def test_its_properties_are_generated_from_the_registry():
@@ -19,12 +23,14 @@ def test_its_properties_are_generated_from_the_registry():
     assert committed == transform.district_report_properties(), "regenerate _district_report__models.yml"
 
 
-def test_one_column_per_indicator_of_the_registry(warehouse_db):
+def test_one_column_per_indicator_of_the_registry_counts_as_whole_numbers(warehouse_db):
     columns = rows(warehouse_db, "select column_name, data_type from information_schema.columns "
                                  "where table_schema = 'marts' and table_name = 'district_report' "
                                  "order by ordinal_position")
     labels = [("area_id", "VARCHAR"), ("period_id", "VARCHAR"), ("area_name", "VARCHAR"), ("label_vi", "VARCHAR")]
-    assert columns == labels + [(code.lower(), "DOUBLE") for code in _registry_codes()]
+    # contract v2: counts and sums (count, vnd) are whole numbers, ratios DOUBLE
+    types = {"count": "BIGINT", "vnd": "BIGINT", "ratio": "DOUBLE"}
+    assert columns == labels + [(row["indicator_code"].lower(), types[row["unit"]]) for row in _registry()]
 
 
 def test_a_row_per_area_and_half_year_or_year_of_both_calendars(warehouse_db):

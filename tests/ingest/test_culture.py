@@ -12,14 +12,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.config import SHARED_DIR
+from pipelines.config import REPO_ROOT
 
 from pipelines.config import load_settings
 from pipelines.ingest import culture
 from pipelines.ingest.base import Delivery, FileRejected, QUARANTINE_SCHEMA, ReadContext
 from pipelines.warehouse import RAW_TABLES
 
-SAMPLES = SHARED_DIR / "samples" / "culture"
+# The agencies' sample files, beside the repository where the project keeps them (not in a
+# lone clone: these tests are then skipped).
+SAMPLES = REPO_ROOT.parent / "shared" / "samples" / "culture"
 FIRST_SEEN = datetime(2024, 6, 30, 20, 0, tzinfo=timezone.utc)  # 1 July 2024 in Hanoi
 
 

@@ -4,6 +4,7 @@
 -- the registry (its code in lower case, generated from the seed) holding the T value after
 -- disclosure control: the same NULLs where indicator_values suppresses or cannot compute, and
 -- NULL where the indicator's agency does not cover the period. The city has its row too.
+-- Each column has the type its (generated) contract declares: whole numbers for counts and sums.
 {%- set codes = indicator_codes() %}
 with indicator_values as (
     select * from {{ ref('indicator_values') }}
@@ -26,7 +27,10 @@ final as (
         areas.area_name,
         periods.label_vi
         {%- for code in codes %},
-        max(indicator_values.value) filter (where indicator_values.indicator_code = '{{ code }}') as {{ code | lower }}
+        cast(
+            max(indicator_values.value) filter (where indicator_values.indicator_code = '{{ code }}')
+            as {{ model.columns[code | lower].data_type }}
+        ) as {{ code | lower }}
         {%- endfor %}
     from indicator_values
     inner join periods on periods.period_id = indicator_values.period_id
