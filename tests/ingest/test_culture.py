@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -330,14 +329,14 @@ def test_last_line_without_newline_and_empty_file(tmp_path, ctx):
 
 
 def test_a_large_file_streams_in_batches(tmp_path, ctx):
-    """200k lines (~75 MB): read block by block, every line accounted for, in seconds."""
+    """200k lines (~75 MB): read block by block, every line accounted for. (How fast is
+    measured by `make bench`, never asserted here.)"""
     template = json.dumps(v2(inspection_id="VH-ID"), ensure_ascii=False)
     bad_at = {54_321, 150_000}
     path = tmp_path / "culture_inspections_20240630.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for n in range(1, 200_001):
             out.write("{not json}\n" if n in bad_at else template.replace("VH-ID", f"VH-{n:06d}") + "\n")
-    started = time.perf_counter()
     count, loaded, largest, quarantined = 0, 0, 0, []
     previous_last = 0
     for batch in culture.read(delivery_of(path), ctx):
@@ -347,10 +346,8 @@ def test_a_large_file_streams_in_batches(tmp_path, ctx):
         quarantined += batch.quarantined["line_no"].to_list()
         assert batch.rows["line_no"].min() > previous_last  # batches come in file order
         previous_last = batch.rows["line_no"].max()
-    elapsed = time.perf_counter() - started
     assert count >= 4 and largest < 200_000 / 3
     assert loaded == 200_000 - len(bad_at) and sorted(quarantined) == sorted(bad_at)
-    assert elapsed < 30
 
 
 # -- through the runner, into a real warehouse file -------------------------------
