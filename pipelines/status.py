@@ -77,7 +77,7 @@ def _landing_warning(settings: Settings) -> list[str]:
     shown = ", ".join(exposed[:RECENT]) + (f" and {len(exposed) - RECENT} more" if len(exposed) > RECENT else "")
     return ["", f"WARNING: {len(exposed)} file{'s' if len(exposed) > 1 else ''} in {settings.landing_dir} "
                 f"readable by every user of this machine (names and identity numbers in clear): {shown}. "
-                f"Restrict them (chmod o-r, or chmod o-rx on their folder); the warehouse never changes them."]
+                "Restrict them (chmod o-r, or chmod o-rx on their folder); the warehouse never changes them."]
 
 
 def _deliveries(settings: Settings, con: duckdb.DuckDBPyConnection, manifest: dict | None) -> list[str]:

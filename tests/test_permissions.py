@@ -10,7 +10,6 @@ import stat
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -116,6 +115,33 @@ def test_an_old_home_is_tightened_on_the_next_refresh_and_the_summary_says_so(re
     assert stat.S_IMODE(exposed.stat().st_mode) == 0o644
 
 
+def test_a_run_of_the_daemon_or_the_ui_tightens_the_home_too(settings):
+    """Runs not started by `pcmd refresh` tighten the home in the `refresh_lock` resource, and
+    say so in the run's log."""
+    import dagster as dg
+
+    from pipelines.defs.jobs import RefreshLock, holds_refresh_lock
+
+    @dg.op
+    def step() -> None:
+        pass
+
+    @dg.job(resource_defs={"refresh_lock": RefreshLock()}, hooks={holds_refresh_lock})
+    def scheduled():
+        step()
+
+    left = settings.home / "logs" / "refresh-20261101T190000Z.log"
+    left.parent.mkdir()
+    left.touch()
+    os.chmod(left, 0o644)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = scheduled.execute_in_process(instance=instance)
+        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert result.success
+    assert stat.S_IMODE(left.stat().st_mode) == 0o600
+    assert any(message.startswith("Permissions: made private") and "logs/" in message for message in messages)
+
+
 def test_without_an_internal_group_the_internal_warehouse_is_private_too(settings):
     from pipelines.permissions import tighten_home
     from pipelines.warehouse import warehouse
@@ -167,10 +193,9 @@ def test_status_warns_when_every_user_can_read_a_landing_file(settings):
     assert "WARNING" not in CliRunner().invoke(main, ["status"]).output
 
 
-def test_dagster_processes_loading_the_definitions_write_private_files(refreshed):
+def test_dagster_processes_loading_the_definitions_write_private_files(settings):
     """A run launched by the daemon or the UI executes in a process that loads the definitions."""
-    settings = refreshed[0]
-    probe = Path(settings.work_dir) / "probe"
+    probe = settings.work_dir / "probe"
     code = f"import pipelines.definitions; open({str(probe)!r}, 'w').close()"
     subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, check=True, umask=0o022,
                    env={**os.environ, **settings.runtime_environment()}, capture_output=True)
