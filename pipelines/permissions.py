@@ -76,50 +76,38 @@ def internal_group_id(settings: Settings) -> int | None:
         raise ValueError(f"PCMD_INTERNAL_GROUP={name}: no such group on this machine") from None
 
 
-def share_with_group(settings: Settings, path: Path) -> None:
-    """The internal warehouse file readable by PCMD_INTERNAL_GROUP, when one is configured."""
-    gid = internal_group_id(settings)
-    if gid is None:
-        return
-    info = path.stat()
-    if info.st_gid != gid:
+def make_private(settings: Settings, path: Path) -> bool:
+    """`path` private to the account (the owner's bits only); the internal warehouse file
+    readable by PCMD_INTERNAL_GROUP too, when one is set. True when it changed something."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return False
+    mode = stat.S_IMODE(info.st_mode)
+    gid = internal_group_id(settings) if path == settings.warehouse_db else None
+    wanted = (mode & ~_OPEN_TO_OTHERS) | (GROUP_READ if gid is not None else 0)
+    regroup = gid is not None and info.st_gid != gid
+    if wanted != mode:
+        os.chmod(path, wanted)
+    if regroup:
         os.chown(path, -1, gid)
-    if not info.st_mode & GROUP_READ:
-        os.chmod(path, stat.S_IMODE(info.st_mode) | GROUP_READ)
-
-
-def _private_mode(settings: Settings, path: Path, mode: int, gid: int | None) -> int:
-    if gid is not None and path == settings.warehouse_db:
-        return (mode & ~_OPEN_TO_OTHERS) | GROUP_READ
-    return mode & ~_OPEN_TO_OTHERS
+    return wanted != mode or regroup
 
 
 def tighten_home(settings: Settings) -> list[str]:
     """Make private what an earlier version left open under the home (all but landing/,
     published/, releases/); the top-level names it changed, folders ending with `/`."""
-    gid = internal_group_id(settings)
     skipped = {settings.landing_dir, *public_roots(settings)}
     changed: set[str] = set()
 
     def tighten(path: Path, top: str) -> None:
         try:
-            info = path.lstat()
-        except FileNotFoundError:  # a Dagster or sqlite file gone meanwhile
-            return
-        if stat.S_ISLNK(info.st_mode):
-            return
-        mode = stat.S_IMODE(info.st_mode)
-        wanted = _private_mode(settings, path, mode, gid)
-        try:
-            if wanted != mode:
-                os.chmod(path, wanted)
+            if make_private(settings, path):
                 changed.add(top)
-            if gid is not None and path == settings.warehouse_db and info.st_gid != gid:
-                os.chown(path, -1, gid)
-                changed.add(top)
+        except FileNotFoundError:  # a file of Dagster's storage gone meanwhile
+            return
         except PermissionError:
-            raise PermissionError(f"{path} cannot be made private: it belongs to another account "
-                                  f"(uid {info.st_uid}); chown it to this one") from None
+            raise PermissionError(f"{path} cannot be made private: it belongs to another account; "
+                                  "chown it to this one") from None
 
     if not settings.home.is_dir():
         return []
