@@ -16,7 +16,10 @@ _DATE = click.DateTime(["%Y-%m-%d"])
 
 
 def _settings():
-    return prepare(load_settings())
+    try:
+        return prepare(load_settings())
+    except ValueError as exc:  # a setting that cannot be used, e.g. an unknown PCMD_INTERNAL_GROUP
+        raise click.UsageError(str(exc)) from None
 
 
 def _generate(settings, seed: int, scale: float, date_from: date, date_to: date) -> None:

@@ -17,6 +17,8 @@ Subprocesses (dbt, dagster) get what they need from `runtime_environment()`.
 | PCMD_LABOR_CADENCE_DAYS    | 31                     | labor delivers at least this often        |
 | PCMD_LANDING_QUIET_SECONDS | 60                     | landing sensor waits this long after the  |
 |                            |                        | last file change before starting a refresh|
+| PCMD_INTERNAL_GROUP        | none                   | group that may read the internal warehouse|
+|                            |                        | (pipelines.permissions)                   |
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Settings:
     culture_cadence_days: int = 7
     labor_cadence_days: int = 31
     landing_quiet_seconds: int = 60
+    # -- the group of authorised statisticians that may read warehouse.duckdb (pipelines.permissions)
+    internal_group: str | None = None
     _key_from_env: str | None = field(default=None, repr=False)
 
     def delivery_cadence(self, agency: str) -> timedelta:
@@ -105,7 +109,7 @@ class Settings:
         if self._key_from_env:
             return self._key_from_env.encode("utf-8")
         if not self.key_file.exists():
-            self.key_file.parent.mkdir(parents=True, exist_ok=True)
+            self.key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
@@ -123,6 +127,8 @@ class Settings:
             "PCMD_DUCKDB_THREADS": str(self.duckdb_threads),
             "DAGSTER_HOME": str(self.dagster_home),
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+            # runs the daemon launches apply it too
+            **({"PCMD_INTERNAL_GROUP": self.internal_group} if self.internal_group else {}),
         }
 
     def apply_runtime_environment(self) -> None:
@@ -145,5 +151,6 @@ def load_settings(home: str | os.PathLike | None = None) -> Settings:
         culture_cadence_days=int(env.get("PCMD_CULTURE_CADENCE_DAYS", "7")),
         labor_cadence_days=int(env.get("PCMD_LABOR_CADENCE_DAYS", "31")),
         landing_quiet_seconds=int(env.get("PCMD_LANDING_QUIET_SECONDS", "60")),
+        internal_group=env.get("PCMD_INTERNAL_GROUP") or None,
         _key_from_env=env.get("PCMD_PSEUDONYM_KEY") or None,
     )

@@ -11,6 +11,11 @@ import dagster as dg
 
 from pipelines import defs as defs_package
 from pipelines.defs.resources import PcmdResource
+from pipelines.permissions import private_by_default
+
+# Every Dagster process that loads these definitions (code server, run worker) writes private
+# files, whatever the umask it was started with (pipelines.permissions).
+private_by_default()
 
 
 def _module_defs() -> list[dg.Definitions]:

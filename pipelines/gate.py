@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from pipelines.config import Settings
+from pipelines.permissions import make_public
 from pipelines.publish import PublishOutcome, accepted_deliveries, current_code_version, publish
 from pipelines.quality import SuiteResult, list_suites, run_all, write_results
 
@@ -59,6 +60,7 @@ def publish_candidate(settings: Settings, on_stage=None) -> PublishOutcome:
         **kwargs,
     )
     if outcome.published:
-        quality = candidate_dir(settings) / "quality"
-        shutil.copytree(quality, settings.releases_dir / outcome.release_id / "quality", dirs_exist_ok=True)
+        quality = settings.releases_dir / outcome.release_id / "quality"
+        shutil.copytree(candidate_dir(settings) / "quality", quality, dirs_exist_ok=True)
+        make_public(quality)  # the copy keeps the candidate's private modes
     return outcome

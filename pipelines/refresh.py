@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pipelines.config import Settings
+from pipelines.permissions import describe_tightened, tighten_home
 from pipelines.refresh_lock import Holder, RefreshBusy, refresh_lock
 from pipelines.status import short_reason
 from pipelines.warehouse import AGENCY_RAW_TABLE, warehouse
@@ -271,6 +272,9 @@ def _run_locked(settings: Settings, echo: Callable[[str], None], job, verbose: b
     started = datetime.now(timezone.utc)
     log_file = None if verbose else log_dir(settings) / f"refresh-{started:%Y%m%dT%H%M%SZ}.log"
     echo(f"Refresh of {settings.home}" + (f" (Dagster and dbt output: {log_file})" if log_file else ""))
+    tightened = describe_tightened(tighten_home(settings))  # a home left by an earlier version
+    if tightened:
+        echo(tightened)
     before = _published_id(settings)
     progress = Progress(echo)
     with _console(log_file):
@@ -293,6 +297,7 @@ def _run_locked(settings: Settings, echo: Callable[[str], None], job, verbose: b
     if log_file:
         _prune_logs(settings)
     summary = "\n".join([
+        *([tightened] if tightened else []),
         delivery_summary(settings, started),
         check_summary(settings, started),
         release_summary(settings, before, result.success),

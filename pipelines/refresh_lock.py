@@ -86,7 +86,7 @@ def refresh_lock(
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_RDWR without O_TRUNC: opening must not erase the holder's name.
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _acquire(fd, path, wait, on_wait)
         me = Holder(by=by, pid=os.getpid(), host=socket.gethostname(),

@@ -22,6 +22,7 @@ import time
 from typing import Callable
 
 from pipelines.config import Settings
+from pipelines.permissions import internal_group_id, private_by_default, public_dir
 
 MANAGED_MARKER = "# Written by pcmd (pipelines/runtime.py). Remove this line to manage the file yourself."
 
@@ -60,8 +61,13 @@ def write_dagster_yaml(settings: Settings) -> bool:
 
 
 def prepare(settings: Settings) -> Settings:
-    """Export the runtime environment and create the data root and Dagster's home."""
+    """Make what this process and its children create private (pipelines.permissions), export
+    the runtime environment, and create the data root and Dagster's home."""
+    private_by_default()
+    internal_group_id(settings)  # an unknown PCMD_INTERNAL_GROUP fails now, not mid-refresh
     settings.apply_runtime_environment()
+    if not settings.home.exists():
+        public_dir(settings.home)  # it leads to published/ and releases/
     for directory in (settings.landing_dir, settings.work_dir, settings.dagster_home):
         directory.mkdir(parents=True, exist_ok=True)
     write_dagster_yaml(settings)

@@ -12,6 +12,7 @@ import duckdb
 
 from pipelines.config import Settings
 from pipelines.freshness import agency_freshness
+from pipelines.permissions import world_readable_landing
 from pipelines.publish.store import open_release_db
 from pipelines.refresh_lock import current_holder
 from pipelines.warehouse import connect
@@ -53,6 +54,7 @@ def status_report(settings: Settings) -> str:
     if releases:
         kept = ", ".join(m["release_id"] for m in releases[-5:][::-1])
         parts.append(f"Releases kept: {len(releases)} (latest first: {kept})")
+    parts += _landing_warning(settings)
     if not settings.warehouse_db.exists():
         return "\n".join([*parts, "", "No warehouse yet: run `pcmd refresh`."])
     try:
@@ -64,6 +66,18 @@ def status_report(settings: Settings) -> str:
         parts += ["", "The warehouse is open for writing by another process (a refresh is running?): "
                       "deliveries, freshness and quarantine show again once it is done."]
     return "\n".join(parts)
+
+
+def _landing_warning(settings: Settings) -> list[str]:
+    """The agencies' files carry names and identity numbers in clear: say when every user of
+    the machine can read one (the warehouse never changes landing files itself)."""
+    exposed = world_readable_landing(settings)
+    if not exposed:
+        return []
+    shown = ", ".join(exposed[:RECENT]) + (f" and {len(exposed) - RECENT} more" if len(exposed) > RECENT else "")
+    return ["", f"WARNING: {len(exposed)} file{'s' if len(exposed) > 1 else ''} in {settings.landing_dir} "
+                f"readable by every user of this machine (names and identity numbers in clear): {shown}. "
+                "Restrict them (chmod o-r, or chmod o-rx on their folder); the warehouse never changes them."]
 
 
 def _deliveries(settings: Settings, con: duckdb.DuckDBPyConnection, manifest: dict | None) -> list[str]:

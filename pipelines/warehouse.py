@@ -13,6 +13,7 @@ from typing import Iterator
 import duckdb
 
 from pipelines.config import Settings
+from pipelines.permissions import make_private
 
 # Lineage carried by every raw row.
 LINEAGE_COLUMNS = {
@@ -157,6 +158,8 @@ def connect(settings: Settings, path: Path | None = None, read_only: bool = Fals
         "temp_directory": str(settings.work_dir / "duckdb_tmp"),
     }
     con = duckdb.connect(str(db), read_only=read_only, config=config)
+    if db == settings.warehouse_db and not read_only:
+        make_private(settings, db)  # and readable by PCMD_INTERNAL_GROUP, if set, from its creation
     con.execute("SET enable_progress_bar = false")  # progress bars would end up in run logs
     return con
 

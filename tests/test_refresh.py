@@ -16,28 +16,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.config import load_settings
+from conftest import refreshed_home
 
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
     """Generated deliveries for Jan 2025 – Oct 2025 (across the reform), then one refresh."""
-    from pipelines.generate import generate
-    from pipelines.refresh import run_refresh
-    from pipelines.runtime import prepare
-
-    home = tmp_path_factory.mktemp("refresh") / "home"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PCMD_HOME", str(home))
-        mp.setenv("PCMD_PSEUDONYM_KEY", "refresh-test-key")
-        settings = load_settings()
-        for name, value in settings.runtime_environment().items():
-            mp.setenv(name, value)
-        prepare(settings)
-        summary = generate(settings.landing_dir, seed=7, scale=0.5,
-                           date_from=date(2025, 1, 1), date_to=date(2025, 10, 31), with_truth=True)
-        output: list[str] = []
-        result = run_refresh(settings, echo=output.append)
-        yield settings, summary, result, "\n".join(output)
+    with refreshed_home(tmp_path_factory, "refresh", key="refresh-test-key", seed=7, scale=0.5,
+                        date_from=date(2025, 1, 1), date_to=date(2025, 10, 31), with_truth=True) as refreshed:
+        yield refreshed
 
 
 def test_refresh_succeeds_and_summarises(refreshed):

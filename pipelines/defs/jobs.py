@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.config import load_settings
+from pipelines.permissions import describe_tightened, tighten_home
 from pipelines.refresh_lock import Holder, refresh_lock
 
 # A run launched while `pcmd refresh` holds the lock waits this long, then fails naming it.
@@ -25,7 +26,8 @@ MAX_RUNTIME_SECONDS = 12 * 3600
 
 
 class RefreshLock(dg.ConfigurableResource):
-    """Holds $PCMD_HOME/refresh.lock from before the first step of a run to after its last.
+    """Holds $PCMD_HOME/refresh.lock from before the first step of a run to after its last,
+    and first makes private what an earlier version left open (pipelines.permissions).
 
     Runs execute in one process (the in-process executor, see pipelines.definitions), which
     initialises resources once, before the first step, and tears them down after the last."""
@@ -44,6 +46,9 @@ class RefreshLock(dg.ConfigurableResource):
 
         run = (context.run_id or "")[:8]
         with refresh_lock(settings, by=f"dagster run {run}", wait=self.wait_seconds, on_wait=waiting):
+            tightened = describe_tightened(tighten_home(settings))
+            if tightened and context.log:
+                context.log.warning(tightened)
             yield self
 
 

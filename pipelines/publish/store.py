@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 import duckdb
 
 from pipelines.config import Settings
+from pipelines.permissions import make_public, public_dir
 
 MANIFEST = "manifest.json"
 RELEASE_DB = "marts.duckdb"
@@ -58,9 +59,11 @@ def fsync_path(path: Path) -> None:
 
 
 def replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """`write` a synced temporary file beside `target`, then rename it over `target`."""
+    """`write` a synced temporary file beside `target`, then rename it over `target`, readable
+    by everyone (it is published)."""
     staged = target.with_name(f".{target.name}{TMP_SUFFIX}")
     write(staged)
+    make_public(staged)
     fsync_path(staged)
     os.replace(staged, target)
     fsync_path(target.parent)
@@ -69,7 +72,7 @@ def replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
 @contextmanager
 def publish_lock(settings: Settings) -> Iterator[None]:
     """One publish at a time. The kernel drops the lock when its process dies, however it dies."""
-    settings.releases_dir.mkdir(parents=True, exist_ok=True)
+    public_dir(settings.releases_dir)
     with open(settings.releases_dir / LOCK_FILE, "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -146,7 +149,8 @@ def begin_release(settings: Settings, release_id: str) -> Path:
 
 
 def commit_release(settings: Settings, staging: Path, release_id: str) -> Path:
-    """Sync every file of the built release, then rename its folder into place."""
+    """Make the built release readable by everyone and sync it, then rename its folder into place."""
+    make_public(staging)
     for path in staging.iterdir():
         fsync_path(path)
     fsync_path(staging)
@@ -166,7 +170,7 @@ def write_pointer(settings: Settings, release_id: str) -> None:
 
 def publish_release(settings: Settings, release_id: str, on_stage: Callable[[str], None]) -> None:
     """Make a committed release the published one: replace published/marts.duckdb, then RELEASE."""
-    published_dir(settings).mkdir(parents=True, exist_ok=True)
+    public_dir(published_dir(settings))
     source = release_dir(settings, release_id) / RELEASE_DB
 
     def copy(staged: Path) -> None:
