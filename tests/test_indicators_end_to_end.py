@@ -17,9 +17,10 @@ from datetime import date
 import duckdb
 import pytest
 
+from conftest import refreshed_home
 from expected_indicators import (CITY, INDICATORS, health_month_ids, expected_values, periods,
                                  published_areas, suppressed_cells)
-from pipelines.config import REFERENCE_SEEDS_DIR, load_settings
+from pipelines.config import REFERENCE_SEEDS_DIR
 
 DATE_FROM, DATE_TO = date(2024, 6, 1), date(2025, 12, 31)
 # a month, a quarter, a half and a year of each calendar (reporting: 15th to 14th)
@@ -28,32 +29,12 @@ ASKED_PERIODS = ("2025-03", "2025-Q1", "2025-H1", "2025", "R2025-03", "R2025-Q1"
 ACROSS_THE_REFORM = ("R2025-07", "R2025-Q3", "R2025-H2", "2025", "R2025")
 
 
-def _generate_and_refresh(tmp_path_factory, name: str, date_from: date, date_to: date):
-    """Generated deliveries of `date_from`–`date_to` and one refresh; yields (settings, summary,
-    result, output)."""
-    from pipelines.generate import generate
-    from pipelines.refresh import run_refresh
-    from pipelines.runtime import prepare
-
-    home = tmp_path_factory.mktemp(name) / "home"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PCMD_HOME", str(home))
-        mp.setenv("PCMD_PSEUDONYM_KEY", "indicators-test-key")
-        settings = load_settings()
-        for name, value in settings.runtime_environment().items():
-            mp.setenv(name, value)
-        prepare(settings)
-        summary = generate(settings.landing_dir, seed=7, scale=0.5, date_from=date_from, date_to=date_to,
-                           with_truth=True)
-        output: list[str] = []
-        result = run_refresh(settings, echo=output.append)
-        yield settings, summary, result, "\n".join(output)
-
-
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
     """One refresh of the generated deliveries; yields (settings, summary, result, output)."""
-    yield from _generate_and_refresh(tmp_path_factory, "indicators", DATE_FROM, DATE_TO)
+    with refreshed_home(tmp_path_factory, "indicators", key="indicators-test-key", seed=7, scale=0.5,
+                        date_from=DATE_FROM, date_to=DATE_TO, with_truth=True) as refreshed:
+        yield refreshed
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +282,9 @@ ACROSS_THE_SPLIT = ("2013", "R2014")
 
 @pytest.fixture(scope="module")
 def refreshed_2013(tmp_path_factory):
-    yield from _generate_and_refresh(tmp_path_factory, "tu_liem", date(2013, 7, 1), date(2014, 6, 30))
+    with refreshed_home(tmp_path_factory, "tu_liem", key="indicators-test-key", seed=7, scale=0.5,
+                        date_from=date(2013, 7, 1), date_to=date(2014, 6, 30), with_truth=True) as refreshed:
+        yield refreshed
 
 
 def test_the_tu_liem_split_through_a_refresh(refreshed_2013, areas):
