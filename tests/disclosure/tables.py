@@ -85,7 +85,8 @@ def exact_relations(values: dict[tuple[str, str, str, str], float], periods: pl.
         if key[0] in additive and key[1] != CITY:
             groups.setdefault((key[0], key[2], key[3]), []).append(key)
     for (code, period, sex), members in groups.items():
-        relations.append({(code, CITY, period, sex): 1, **{m: -1 for m in members}})
+        if (code, CITY, period, sex) in values:
+            relations.append({(code, CITY, period, sex): 1, **{m: -1 for m in members}})
     for (code, area, period, sex) in values:
         parent = kinds[period]
         if code not in additive or parent["period_type"] not in child_type:
