@@ -43,7 +43,7 @@ SUITE = Suite(
         violations(
             "ratio_parts_defined",
             "a ratio does not name both its parts (or a non-ratio names one), or a part is not a count "
-            "of the same agency in dim_indicator: the ratio checks and rule 5 of disclosure cannot apply",
+            "of the same agency in dim_indicator: the ratio checks and rule 6 of disclosure cannot apply",
             f"""
             select r.indicator_code, r.unit, r.numerator_code, r.denominator_code
             from {TABLE} r

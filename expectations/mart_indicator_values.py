@@ -201,7 +201,7 @@ SUITE = Suite(
             left join {TABLE} d on d.indicator_code = i.denominator_code and d.area_id = v.area_id
                                and d.period_id = v.period_id and d.sex = v.sex
             where i.unit = 'ratio' and not {SUPPRESSED}
-              -- a suppressed part is rule 5's concern (the ratio must be suppressed too)
+              -- a suppressed part is rule 6's concern (the ratio must be suppressed too)
               and (not coalesce(n.flag = 'suppressed', false) and v.numerator is distinct from n.value
                    or not coalesce(d.flag = 'suppressed', false) and v.denominator is distinct from d.value)
             order by all
@@ -388,7 +388,7 @@ SUITE = Suite(
         ),
         violations(
             "ratio_suppressed_with_its_parts",
-            "rule 5: a ratio is published while its numerator or denominator is suppressed (or is "
+            "rule 6: a ratio is published while its numerator or denominator is suppressed (or is "
             "suppressed while neither is), or a suppressed ratio still shows a value or its parts",
             f"""
             select v.indicator_code, v.area_id, v.period_id, v.sex, v.flag,

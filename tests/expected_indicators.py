@@ -385,10 +385,8 @@ def additive(code: str) -> bool:
     return INDICATORS[code].unit != "ratio" and code not in ADDITIVE_EXCEPT
 
 
-def suppressed_cells(expected: dict[Key, Expected]) -> set[Key]:
-    """The rows the rules hide: small-cell counts below the city by rules 1–5 and the audit
-    (rule 8), one indicator × calendar year at a time (no rule or relation crosses them), then
-    ratios with their parts (rule 6)."""
+def _systems(expected: dict[Key, Expected]) -> list["_System"]:
+    """The small-cell counts below the city, one indicator × calendar year at a time."""
     years = {int(p.lstrip("R")[:4]) for (_, _, p, _) in expected}
     known = {p.period_id: p for p in periods(range(min(years), max(years) + 1))}
     systems: dict[tuple[str, str], dict[Key, float]] = defaultdict(dict)
@@ -396,9 +394,21 @@ def suppressed_cells(expected: dict[Key, Expected]) -> set[Key]:
         code, area, period, _ = key
         if INDICATORS[code].disclosure == "small_cell" and INDICATORS[code].unit == "count" and area != CITY:
             systems[code, period.split("-")[0]][key] = row.value
+    return [_System(values, known) for values in systems.values()]
+
+
+def recoverable(expected: dict[Key, Expected], hidden: set[Key]) -> set[Key]:
+    """The hidden counts an attacker determines from the shown values and the exact relations."""
+    return {key for system in _systems(expected) for key in system.determined(hidden & system.values.keys())}
+
+
+def suppressed_cells(expected: dict[Key, Expected]) -> set[Key]:
+    """The rows the rules hide: small-cell counts below the city by rules 1–5 and the audit
+    (rule 8), one indicator × calendar year at a time (no rule or relation crosses them), then
+    ratios with their parts (rule 6)."""
     hidden: set[Key] = set()
-    for values in systems.values():
-        hidden |= _System(values, known).protect()
+    for system in _systems(expected):
+        hidden |= system.protect()
     for (code, area, period, sex) in expected:
         indicator = INDICATORS[code]
         if indicator.unit == "ratio" and indicator.disclosure == "small_cell" and area != CITY and (
