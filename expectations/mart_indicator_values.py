@@ -13,12 +13,18 @@ The contract's readings this suite makes where the text leaves a choice:
   with a workbook, and the longer periods overlapping one (in the calendar of its workbooks).
   Each expected period has a row for every area valid in it and every sex of the indicator
   (the sexes come from the registry seed: dim_indicator does not publish them).
-- Secondary suppression: a group (indicator × period × sex) with exactly one suppressed area
-  breaks rule 3 only when another area has a published non-zero value (rule 3 suppresses "the
-  smallest remaining non-zero area"; when there is none, nothing can be added).
+- Disclosure control (version 2) is applied by pipelines/disclosure; this suite does not apply
+  the rules again, it checks properties of the result: no 1–4 shown, no T suppressed beside a
+  shown F or M and never one of F and M alone, no lone suppressed area in an area group nor
+  lone suppressed period in a period relation, ratios with their parts, and the audit (rule 8):
+  no suppressed cell is determined by the published values and the exact relations.
 Disclosure failures report keys only, never the small values themselves.
 """
 
+import duckdb
+import polars as pl
+
+from pipelines.disclosure import determined_cells, period_relations_sql
 from pipelines.quality.rules import NUMERIC_TYPES, columns_as_contracted, in_set, no_identity_numbers, not_null, unique
 from pipelines.quality.spec import Suite, expect, violations
 
@@ -36,6 +42,27 @@ ROWS = f"""
     join marts.dim_area a using (area_id)
 """
 SUPPRESSED = "coalesce(v.flag = 'suppressed', false)"
+# The rows disclosure control protects: small-cell counts below the city.
+PROTECTED = f"""
+    select v.*, {SUPPRESSED} as is_suppressed
+    from {ROWS}
+    where i.disclosure = 'small_cell' and i.unit = 'count' and a.level <> 'city'
+"""
+
+
+def determined(con: duckdb.DuckDBPyConnection) -> str:
+    """Rule 8's audit on the candidate (pipelines.disclosure.determined_cells): the suppressed
+    cells its published values and the exact relations determine, as a frame of keys."""
+    values = f"""(
+        select v.indicator_code, v.area_id, v.period_id, v.sex, v.value, v.flag,
+               i.unit, i.disclosure, i.additive, a.level as area_level
+        from {ROWS}
+    )"""
+    found = pl.DataFrame(determined_cells(con, values, "marts.dim_period"), orient="row",
+                         schema=["indicator_code", "area_id", "period_id", "sex"])
+    con.register("disclosure_determined_cells", found)
+    return "select * from disclosure_determined_cells order by all"
+
 
 SUITE = Suite(
     name="mart_indicator_values",
@@ -174,7 +201,7 @@ SUITE = Suite(
             left join {TABLE} d on d.indicator_code = i.denominator_code and d.area_id = v.area_id
                                and d.period_id = v.period_id and d.sex = v.sex
             where i.unit = 'ratio' and not {SUPPRESSED}
-              -- a suppressed part is rule 5's concern (the ratio must be suppressed too)
+              -- a suppressed part is rule 6's concern (the ratio must be suppressed too)
               and (not coalesce(n.flag = 'suppressed', false) and v.numerator is distinct from n.value
                    or not coalesce(d.flag = 'suppressed', false) and v.denominator is distinct from d.value)
             order by all
@@ -306,34 +333,62 @@ SUITE = Suite(
         ),
         violations(
             "sexes_suppressed_together",
-            "rule 2: exactly one of F and M is suppressed in a cell: the other one and the total give it away",
+            "rule 2: a suppressed T beside a shown F or M (T = F + M gives it back), or exactly one "
+            "of F and M suppressed (T minus the other gives it away)",
             f"""
-            select v.indicator_code, v.area_id, v.period_id
-            from {ROWS}
-            where i.disclosure = 'small_cell' and a.level <> 'city' and v.sex in ('F', 'M')
+            select indicator_code, area_id, period_id
+            from ({PROTECTED})
             group by all
-            having count(*) filter (where {SUPPRESSED}) = 1
+            having count(*) filter (where sex in ('F', 'M') and is_suppressed) = 1
+                or bool_or(sex = 'T' and is_suppressed)
+                   and count(*) filter (where sex in ('F', 'M') and not is_suppressed) > 0
             order by all
             """,
         ),
         violations(
             "no_lone_suppressed_area",
-            "rule 3: exactly one area is suppressed in an indicator × period × sex while another "
-            "area has a published non-zero value: the city total minus the others gives it away",
+            "rule 3: exactly one area is suppressed in an indicator × period × sex: the city total "
+            "minus the other areas gives it away",
             f"""
-            select v.indicator_code, v.period_id, v.sex,
-                   count(*) filter (where not {SUPPRESSED} and v.value <> 0) as published_nonzero_areas
-            from {ROWS}
-            where i.disclosure = 'small_cell' and i.unit = 'count' and a.level <> 'city'
+            select indicator_code, period_id, sex, count(*) as areas
+            from ({PROTECTED})
             group by all
-            having count(*) filter (where {SUPPRESSED}) = 1
-               and count(*) filter (where not {SUPPRESSED} and v.value <> 0) > 0
+            having count(*) filter (where is_suppressed) = 1 and count(*) > 1
             order by all
             """,
         ),
         violations(
+            "no_lone_suppressed_period",
+            "rule 4: exactly one period of a relation (a year and its halves, a half and its "
+            "quarters, a quarter and its months) is suppressed: the others give it away",
+            f"""
+            with protected as ({PROTECTED}),
+            pairs as ({period_relations_sql('marts.dim_period')}),
+            members as (
+                select c.indicator_code, c.area_id, c.sex, pairs.parent_id, c.is_suppressed, false as is_parent
+                from protected c join pairs on pairs.child_id = c.period_id
+                union all
+                select p.indicator_code, p.area_id, p.sex, p.period_id, p.is_suppressed, true
+                from protected p
+            )
+            -- a relation is a parent with a row and its children with rows
+            select indicator_code, area_id, sex, parent_id, count(*) as periods
+            from members
+            group by all
+            having bool_or(is_parent) and count(*) > 1 and count(*) filter (where is_suppressed) = 1
+            order by all
+            """,
+        ),
+        violations(
+            "no_suppressed_cell_determined",
+            "rule 8 (the audit): a suppressed cell is determined by the published values and the "
+            "exact relations (T = F + M; for additive counts city = sum of areas, parent period = "
+            "sum of child periods): the release would publish it",
+            determined,
+        ),
+        violations(
             "ratio_suppressed_with_its_parts",
-            "rule 5: a ratio is published while its numerator or denominator is suppressed (or is "
+            "rule 6: a ratio is published while its numerator or denominator is suppressed (or is "
             "suppressed while neither is), or a suppressed ratio still shows a value or its parts",
             f"""
             select v.indicator_code, v.area_id, v.period_id, v.sex, v.flag,

@@ -11,6 +11,7 @@
 6. query latency on the published file;
 7. a table, then the last line, exactly:
    BENCH rows=.. floor_s=.. full_s=.. full_ratio=.. incr_s=.. incr_ratio=.. peak_rss_mb=.. q_report_ms=.. q_series_ms=..
+         disclosure_s=.. suppressed_share=..
 
 Peak RSS is that of the whole process tree (dbt runs as a subprocess of dagster-dbt),
 sampled from /proc every 0.2 s, during the full refresh. A benchmark, not a test: nothing
@@ -363,7 +364,7 @@ def tree_rss_kb(pid: int) -> int:
 
 # -- 5. a refresh and its stages --------------------------------------------------------------------
 
-STAGES = ("ingest", "dbt", "checks", "publish")
+STAGES = ("ingest", "dbt", "disclosure", "checks", "publish")
 
 
 @dataclass
@@ -381,8 +382,10 @@ def stage_of(step_key: str) -> str:
     """The stage a step of the refresh job belongs to."""
     if step_key.endswith("_delivered_within_cadence") or step_key.startswith("raw__"):
         return "ingest"
-    if step_key in ("dbt_models", "ops__quarantine"):  # quarantine: the bad rows dbt found
+    if step_key in ("dbt_models", "dbt_published", "ops__quarantine"):  # quarantine: the bad rows dbt found
         return "dbt"
+    if step_key.startswith("disclosure__"):
+        return "disclosure"
     if step_key.endswith("_suites"):
         return "checks"
     return "publish" if step_key == "release" else "other"
@@ -488,13 +491,15 @@ class BenchResult:
     peak_rss_mb: float
     queries: Queries
     setup_s: float
+    suppressed_share: float | None = None   # small-cell rows below the city suppressed (full refresh)
 
     def line(self) -> str:
         return (f"BENCH rows={self.rows} floor_s={self.floor.seconds:.2f} full_s={self.full.seconds:.2f} "
                 f"full_ratio={self.full.seconds / self.floor.seconds:.2f} incr_s={self.incremental.seconds:.2f} "
                 f"incr_ratio={self.incremental.seconds / self.full.seconds:.3f} "
                 f"peak_rss_mb={self.peak_rss_mb:.0f} q_report_ms={self.queries.report_ms:.2f} "
-                f"q_series_ms={self.queries.series_ms:.2f}")
+                f"q_series_ms={self.queries.series_ms:.2f} disclosure_s={self.full.stage('disclosure'):.2f} "
+                f"suppressed_share={self.suppressed_share if self.suppressed_share is not None else float('nan'):.4f}")
 
     def table(self) -> str:
         lines = [f"{'measure':<34} {'full':>10} {'incremental':>12}",
@@ -545,6 +550,7 @@ def run_benchmark(config: BenchConfig, echo: Echo,
     with TreeRss() as rss:
         full = refresh(settings, echo)
     rows = _police_rows(settings)
+    share = suppressed_share(settings)
 
     name, increment_rows = extra_police_delivery(settings.landing_dir, rows)
     echo(f"incremental refresh: {name} ({increment_rows} rows) ...")
@@ -552,7 +558,18 @@ def run_benchmark(config: BenchConfig, echo: Echo,
 
     queries = query_latency(settings, config.query_runs)
     return BenchResult(rows, floor_result, full, incremental, increment_rows, rss.peak_mb, queries,
-                       setup_s)
+                       setup_s, share)
+
+
+def suppressed_share(settings: Settings) -> float | None:
+    """The share of small-cell rows below the city that disclosure control suppressed, as the
+    last check of the candidate recorded it (pipelines.disclosure.report)."""
+    from pipelines.gate import disclosure_summary
+
+    summary = disclosure_summary(settings)
+    if not summary or not summary["share"]:
+        return None
+    return sum(r["suppressed"] for r in summary["share"]) / sum(r["rows"] for r in summary["share"])
 
 
 def _police_rows(settings: Settings) -> int:

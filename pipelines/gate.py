@@ -13,6 +13,8 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
+
 from pipelines.config import Settings
 from pipelines.permissions import make_public
 from pipelines.publish import PublishOutcome, accepted_deliveries, current_code_version, publish
@@ -28,14 +30,36 @@ def blocking_suites() -> list[str]:
 
 
 def check_candidate(settings: Settings) -> list[SuiteResult]:
-    """Run every marts suite on the candidate; record the results for the publish step."""
+    """Run every marts suite on the candidate; record the results for the publish step, with
+    what disclosure control cost (beside the published release's figures)."""
     results = run_all(settings, layer="marts")
     folder = candidate_dir(settings)
     if folder.exists():
         shutil.rmtree(folder)
     write_results(results, folder / "quality")
+    _record_disclosure(settings, folder / "quality")
     (folder / "checks.json").write_text(json.dumps([r.to_check_dict() for r in results], indent=2))
     return results
+
+
+def _record_disclosure(settings: Settings, folder: Path) -> None:
+    from pipelines.disclosure import report
+    from pipelines.quality.session import open_session
+
+    try:
+        with open_session(settings) as con:
+            summary = report.summarise(con)
+    except duckdb.Error:  # no disclosure step ran (a candidate made by hand): nothing to record
+        return
+    report.write(report.with_previous(summary, report.previous_summary(settings)), folder)
+
+
+def disclosure_summary(settings: Settings) -> dict | None:
+    """What the last check of the candidate recorded about disclosure control."""
+    from pipelines.disclosure import report
+
+    path = candidate_dir(settings) / "quality" / report.FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def check_raw(settings: Settings) -> list[SuiteResult]:

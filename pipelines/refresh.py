@@ -77,8 +77,10 @@ def delivery_summary(settings: Settings, since: datetime) -> str:
 
 
 def check_summary(settings: Settings, since: datetime) -> str:
-    """The marts suites that ran since `since` (this run), and what failed."""
-    from pipelines.gate import recorded_checks
+    """The marts suites that ran since `since` (this run), what failed, and what disclosure
+    control suppressed."""
+    from pipelines.disclosure import report
+    from pipelines.gate import disclosure_summary, recorded_checks
 
     checks = [c for c in recorded_checks(settings) if datetime.fromisoformat(c["run_at"]) >= since]
     if not checks:
@@ -88,6 +90,9 @@ def check_summary(settings: Settings, since: datetime) -> str:
     for check in failed:
         verdict = "FAILED (blocking)" if check["blocking"] else "warning"
         lines.append(f"  {check['name']}: {verdict}: {', '.join(check['failed'])}")
+    disclosure = disclosure_summary(settings)
+    if disclosure:
+        lines += report.lines(disclosure)
     return "\n".join(lines)
 
 
@@ -169,6 +174,10 @@ class Progress:
             self.line("ingest", f"{_AGENCY_OF_TABLE[path[-1]]:<8} {_ingested(values)}")
         elif path == ["ops", "quarantine"]:
             self.line("quarantine", f"{_number(values.get('rows_added', 0))} more rows found bad by dbt")
+        elif path == ["disclosure", "suppressed_cells"]:
+            self.line("disclosure", f"{_number(values.get('suppressed', 0))} rows suppressed "
+                                    f"({_number(values.get('suppressed_audit', 0))} by the audit) "
+                                    f"in {values.get('seconds', 0):.1f} s")
         elif path == ["release"]:
             if values.get("published"):
                 self.line("publish", f"release {values['release_id']} published")

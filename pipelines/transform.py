@@ -12,6 +12,9 @@ workers, a test and a refresh) never share dbt's partial-parse state.
     if not result.success:
         print("\n".join(transform.failures(result)))
 
+A whole build has disclosure control between two dbt builds (`build_with_disclosure`): what
+feeds it, the disclosure step (pipelines.disclosure), then the published marts that read it.
+
 The properties of `marts.district_report` (one column per indicator of the registry seed, with
 its enforced contract and its docs) are generated from the seed by
 `write_district_report_properties()`; a test fails when the committed file is out of date.
@@ -77,6 +80,20 @@ def build(
     """`dbt build`: seeds, models, snapshots, unit tests and data tests, in dependency order."""
     command = ["build", *_selection("--select", select), *_selection("--exclude", exclude)]
     return invoke(settings, command, variables)
+
+
+def build_with_disclosure(settings: Settings, exclude: str | Sequence[str] | None = None) -> list[dbtRunnerResult]:
+    """The whole build as a refresh runs it: dbt up to the unsuppressed values, the disclosure
+    step, then dbt's published marts (`disclosure.step.AFTER_DISCLOSURE`). Returns the dbt
+    results so far (it stops at the first that failed)."""
+    from pipelines.disclosure import step
+
+    excluded = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    before = build(settings, exclude=[step.AFTER_DISCLOSURE, *excluded])
+    if not before.success:
+        return [before]
+    step.run(settings)
+    return [before, build(settings, select=step.AFTER_DISCLOSURE, exclude=excluded or None)]
 
 
 # -- incremental builds ------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 CITY = "01"
 SEXES = ("T", "F", "M")
 POLICE_SEX = {"Nữ": "F", "Nam": "M"}
@@ -371,18 +373,42 @@ def _rows(measured: dict, flags: dict) -> dict[Key, Expected]:
     return rows
 
 
-# -- disclosure control (marts.md, "Disclosure control") ---------------------------------------
+# -- disclosure control (marts.md, "Disclosure control (version 2)") --------------------------
+
+ADDITIVE_EXCEPT = {"VIO_PERSONS", "VIO_SELLERS", "VIO_BUYERS", "VIO_ORGANISERS", "VIO_TRAFFICKING_VICTIMS",
+                   "SUP_PERSONS", "LNK_SELLERS_SANCTIONED", "LNK_SELLERS_SUPPORTED_180D"}
+CHILD_TYPE = {"year": "half", "half": "quarter", "quarter": "month"}
+
+
+def additive(code: str) -> bool:
+    """Rule 8: counts and sums add up over areas and periods, distinct persons and ratios do not."""
+    return INDICATORS[code].unit != "ratio" and code not in ADDITIVE_EXCEPT
+
+
+def _systems(expected: dict[Key, Expected]) -> list["_System"]:
+    """The small-cell counts below the city, one indicator × calendar year at a time."""
+    years = {int(p.lstrip("R")[:4]) for (_, _, p, _) in expected}
+    known = {p.period_id: p for p in periods(range(min(years), max(years) + 1))}
+    systems: dict[tuple[str, str], dict[Key, float]] = defaultdict(dict)
+    for key, row in expected.items():
+        code, area, period, _ = key
+        if INDICATORS[code].disclosure == "small_cell" and INDICATORS[code].unit == "count" and area != CITY:
+            systems[code, period.split("-")[0]][key] = row.value
+    return [_System(values, known) for values in systems.values()]
+
+
+def recoverable(expected: dict[Key, Expected], hidden: set[Key]) -> set[Key]:
+    """The hidden counts an attacker determines from the shown values and the exact relations."""
+    return {key for system in _systems(expected) for key in system.determined(hidden & system.values.keys())}
+
 
 def suppressed_cells(expected: dict[Key, Expected]) -> set[Key]:
-    """The rows the rules hide: small-cell counts below the city by rules 1–4, then ratios (5)."""
-    groups: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    for (code, area, period, sex), row in expected.items():
-        indicator = INDICATORS[code]
-        if indicator.disclosure == "small_cell" and indicator.unit == "count" and area != CITY:
-            groups[code, period][area, sex] = row.value
+    """The rows the rules hide: small-cell counts below the city by rules 1–5 and the audit
+    (rule 8), one indicator × calendar year at a time (no rule or relation crosses them), then
+    ratios with their parts (rule 6)."""
     hidden: set[Key] = set()
-    for (code, period), values in groups.items():
-        hidden |= {(code, area, period, sex) for area, sex in _suppress(values)}
+    for system in _systems(expected):
+        hidden |= system.protect()
     for (code, area, period, sex) in expected:
         indicator = INDICATORS[code]
         if indicator.unit == "ratio" and indicator.disclosure == "small_cell" and area != CITY and (
@@ -392,21 +418,120 @@ def suppressed_cells(expected: dict[Key, Expected]) -> set[Key]:
     return hidden
 
 
-def _suppress(values: dict[tuple[str, str], float]) -> set[tuple[str, str]]:
-    """Rules 1–4 on one indicator × period: (area, sex) -> count, below the city."""
-    hidden = {cell for cell, value in values.items() if 1 <= value <= 4}              # rule 1
-    areas = sorted({area for area, _ in values})
-    sexes = sorted({sex for _, sex in values})
-    while True:
-        before = set(hidden)
-        for area in areas:                                                            # rule 2
-            if ((area, "F") in hidden) != ((area, "M") in hidden):
-                hidden |= {(area, "F"), (area, "M")}
-        for sex in sexes:                                                             # rule 3
-            group = [(area, sex) for area in areas]
-            if sum(cell in hidden for cell in group) == 1:
-                candidates = [cell for cell in group if cell not in hidden and values[cell] > 0]
-                if candidates:
-                    hidden.add(min(candidates, key=lambda cell: (values[cell], cell[0])))
-        if hidden == before:                                                          # rule 4
-            return hidden
+class _System:
+    """One indicator × calendar year: its cells below the city, the groups the rules look at,
+    and the exact relations the audit solves."""
+
+    def __init__(self, values: dict[Key, float], known: dict[str, Period]):
+        self.values = values
+        self.start = {key: known[key[2]].start for key in values}
+        by_cell, by_area_group, by_series = defaultdict(dict), defaultdict(list), defaultdict(list)
+        for key in values:
+            code, area, period, sex = key
+            by_cell[code, area, period][sex] = key
+            by_area_group[period, sex].append(key)
+            by_series[area, sex].append(key)
+        self.sexes = [cell for cell in by_cell.values() if len(cell) == 3]
+        self.area_groups = [sorted(g, key=lambda k: k[1]) for g in by_area_group.values()]
+        self.period_relations = []      # (parent, [children])
+        for key in values:
+            code, area, period, sex = key
+            kind = known[period]
+            if kind.period_type not in CHILD_TYPE:
+                continue
+            children = [k for k in by_series[area, sex] if known[k[2]].calendar == kind.calendar
+                        and known[k[2]].period_type == CHILD_TYPE[kind.period_type]
+                        and kind.start <= known[k[2]].start and known[k[2]].end <= kind.end]
+            if children:
+                self.period_relations.append((key, children))
+        exact = [[cell["T"], cell["F"], cell["M"]] for cell in self.sexes]
+        self.signs = [[1, -1, -1]] * len(exact)
+        if additive(next(iter(values))[0]):
+            for group in self.area_groups:           # city − Σ areas = 0 (the city is published)
+                exact.append(group)
+                self.signs.append([1] * len(group))
+            for parent, children in self.period_relations:
+                exact.append([parent, *children])
+                self.signs.append([1] + [-1] * len(children))
+        self.exact = exact
+
+    def protect(self) -> set[Key]:
+        hidden = {key for key, value in self.values.items() if 1 <= value <= 4}       # rule 1
+        self.rounds(hidden)
+        while True:                                                                      # rule 8
+            found = self.determined(hidden)
+            if not found:
+                return hidden
+            near = {k for relation in self.exact if found & set(relation) for k in relation} - hidden
+            if not near:
+                return hidden          # nothing left to suppress: the release must be refused
+            hidden.add(min(near, key=lambda k: (self.values[k] == 0, self.values[k], k[3], k[2], k[1])))
+            self.rounds(hidden)
+
+    def rounds(self, hidden: set[Key]) -> None:
+        """Rules 2, 3 and 4 in rounds (rule 5), each judged on the state at its start."""
+        while True:
+            before = set(hidden)
+            start = set(hidden)                                                          # rule 2
+            for cell in self.sexes:
+                if cell["T"] in start or (cell["F"] in start) != (cell["M"] in start):
+                    hidden |= {cell["F"], cell["M"]}
+            start = set(hidden)                                                          # rule 3
+            for group in self.area_groups:
+                if sum(k in start for k in group) == 1:
+                    shown = [k for k in group if k not in start]
+                    if shown:
+                        hidden.add(min(shown, key=lambda k: (self.values[k] == 0, self.values[k], k[1])))
+            start = set(hidden)                                                          # rule 4
+            for parent, children in self.period_relations:
+                if sum(k in start for k in [parent, *children]) == 1:
+                    shown = [k for k in children if k not in start]
+                    if shown:
+                        hidden.add(min(shown, key=lambda k: (self.values[k] == 0, self.values[k], self.start[k])))
+                    elif parent not in start:
+                        hidden.add(parent)
+            if hidden == before:
+                return
+
+    def determined(self, hidden: set[Key]) -> set[Key]:
+        """Hidden cells with a unique value: each block of unknowns joined by exact relations,
+        solved by a singular value decomposition (a cell is determined when the null space of
+        its block has no component along it)."""
+        relations = [(r, s) for r, s in zip(self.exact, self.signs) if hidden & set(r)]
+        parent = {k: k for k in hidden}
+
+        def root(k):
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for relation, _ in relations:
+            unknown = [k for k in relation if k in hidden]
+            for k in unknown[1:]:
+                parent[root(k)] = root(unknown[0])
+        blocks, block_relations = defaultdict(list), defaultdict(list)
+        for k in hidden:
+            blocks[root(k)].append(k)
+        for relation, signs in relations:
+            block_relations[root(next(k for k in relation if k in hidden))].append((relation, signs))
+        found = set()
+        for block, members in blocks.items():
+            column = {k: j for j, k in enumerate(members)}
+            rows = []
+            for relation, signs in block_relations[block]:
+                row = np.zeros(len(members))
+                for k, sign in zip(relation, signs):
+                    if k in column:
+                        row[column[k]] = sign
+                rows.append(row)
+            if not rows:
+                continue
+            a = np.array(rows)
+            _, singular, vt = np.linalg.svd(a, full_matrices=a.shape[0] < a.shape[1])
+            rank = int((singular > 1e-9 * max(singular.max(), 1)).sum())
+            null = vt[rank:]
+            for k, j in column.items():
+                if np.linalg.norm(null[:, j]) < 1e-6:
+                    found.add(k)
+        return found

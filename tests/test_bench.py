@@ -23,7 +23,8 @@ from pipelines.config import Settings
 TINY = dict(scale=0.05, seed=5, date_from=date(2025, 1, 1), date_to=date(2025, 2, 28))
 BENCH_LINE = re.compile(
     r"BENCH rows=\d+ floor_s=\d+\.\d\d full_s=\d+\.\d\d full_ratio=\d+\.\d\d incr_s=\d+\.\d\d "
-    r"incr_ratio=\d+\.\d{3} peak_rss_mb=\d+ q_report_ms=\d+\.\d\d q_series_ms=\d+\.\d\d"
+    r"incr_ratio=\d+\.\d{3} peak_rss_mb=\d+ q_report_ms=\d+\.\d\d q_series_ms=\d+\.\d\d "
+    r"disclosure_s=\d+\.\d\d suppressed_share=(\d\.\d{4}|nan)"
 )
 
 # Marts a dbt build would leave, computed from raw rows so that the extra day changes them.

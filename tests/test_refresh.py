@@ -163,7 +163,7 @@ def test_a_blocking_failure_between_build_and_check_keeps_the_previous_release(r
 
     @dg.success_hook
     def corrupt_one_mart_row(context):
-        if context.op.name == "dbt_models":  # right after the build, before the checks
+        if context.op.name == "dbt_published":  # right after the build, before the checks
             with duckdb.connect(str(settings.warehouse_db)) as con:
                 con.execute("update marts.indicator_values set value = value + 1 "
                             "where indicator_code = 'VIO_CASES' and area_id = '01' and period_id = '2025-03'")

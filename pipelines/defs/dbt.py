@@ -1,7 +1,11 @@
 """The dbt project as Dagster assets: one asset per seed and model, downstream of the raw tables.
 
-dbt's sources are the ingestion assets (`raw/<table>`), so the graph reads
-landing → raw → staging → intermediate → core → marts.
+dbt's sources are the ingestion assets (`raw/<table>`) and the disclosure step
+(`disclosure/suppressed_cells`), so the graph reads landing → raw → staging → intermediate →
+core → marts, with disclosure control between the unsuppressed values and the published
+`indicator_values`. A Dagster op cannot be both upstream and downstream of another, so the
+project is two multi-assets: `dbt_models` (everything the disclosure step reads) and
+`dbt_published` (what reads it: `disclosure.step.AFTER_DISCLOSURE`).
 """
 
 import sys
@@ -15,13 +19,14 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pipelines import transform
 from pipelines.config import DBT_PROJECT_DIR, load_settings
 from pipelines.defs.resources import PcmdResource
+from pipelines.disclosure.step import AFTER_DISCLOSURE
 
 
 class PcmdDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            # the table an ingestion asset fills, e.g. raw/police_case_persons
-            return dg.AssetKey(["raw", dbt_resource_props["identifier"]])
+            # the table an asset of ours fills: raw/police_case_persons, disclosure/suppressed_cells
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["identifier"]])
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -42,14 +47,20 @@ def _manifest() -> Path:
     return manifest
 
 
-@dbt_assets(manifest=_manifest(), dagster_dbt_translator=PcmdDbtTranslator())
+_MANIFEST = _manifest()
+# dbt's unit tests check the SQL, not the data: they run in the test suite (tests/dbt), not in
+# every refresh.
+_BUILD = ["build", "--exclude", "resource_type:unit_test"]
+
+
+@dbt_assets(manifest=_MANIFEST, dagster_dbt_translator=PcmdDbtTranslator(), exclude=AFTER_DISCLOSURE)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pcmd: PcmdResource):
-    """`dbt build` of the selected models, with their dbt tests as asset checks. dbt's unit tests
-    check the SQL, not the data: they run in the test suite (tests/dbt), not in every refresh.
-    Incremental unless this version of the project has not yet built every model here."""
+    """`dbt build` of the selected models up to the unsuppressed values, with their dbt tests
+    as asset checks. Incremental unless this version of the project has not yet built every
+    model here."""
     settings = pcmd.settings()
     from_scratch = transform.needs_full_refresh(settings)
-    command = ["build", "--exclude", "resource_type:unit_test", *(["--full-refresh"] if from_scratch else [])]
+    command = [*_BUILD, *(["--full-refresh"] if from_scratch else [])]
     if from_scratch:
         context.log.info("dbt builds from scratch: the project changed since the last complete build")
     yield from dbt.cli(command, context=context, target_path=transform.target_path(settings)).stream()
@@ -57,8 +68,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pcmd: Pcm
         transform.record_complete_build(settings)
 
 
+@dbt_assets(manifest=_MANIFEST, dagster_dbt_translator=PcmdDbtTranslator(), select=AFTER_DISCLOSURE)
+def dbt_published(context: dg.AssetExecutionContext, dbt: DbtCliResource, pcmd: PcmdResource):
+    """`dbt build` of the published marts that read disclosure control's decisions (tables
+    rebuilt in full each time)."""
+    settings = pcmd.settings()
+    yield from dbt.cli(_BUILD, context=context, target_path=transform.target_path(settings)).stream()
+
+
 defs = dg.Definitions(
-    assets=[dbt_models],
+    assets=[dbt_models, dbt_published],
     resources={
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),

@@ -65,7 +65,7 @@ def open_session(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute(f"""
                 create temp view registry as
                 select indicator_code, unit, agency, numerator_code, denominator_code, disclosure,
-                       string_split(sex_breakdown, '') as sexes
+                       additive::boolean as additive, string_split(sex_breakdown, '') as sexes
                 from read_csv({quote_literal(REGISTRY_CSV)}, header = true, all_varchar = true)
             """)
         yield con

@@ -1,6 +1,7 @@
 """One real dbt build (dbt-duckdb, DuckDB) on the hand-made raw rows of scenario.py, shared by
 the dbt test modules: dbt takes seconds to start, and the build runs the seeds, every model,
-the dbt unit tests and the data tests. The tests then read what it made."""
+the dbt unit tests and the data tests, with the disclosure step between the unsuppressed values
+and the published marts, as a refresh runs it. The tests then read what it made."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from scenario import write_raw_rows
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """A warehouse with the scenario's raw rows, built once by dbt; yields (settings, result)."""
+    """A warehouse with the scenario's raw rows, built once; yields (settings, results): dbt's
+    result before the disclosure step and after it."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PCMD_PSEUDONYM_KEY", "test-pseudonym-key-not-secret")
         settings = load_settings(home=tmp_path_factory.mktemp("dbt_home"))
@@ -27,16 +29,17 @@ def built(tmp_path_factory):
         finally:
             con.close()
         environment_before = dict(os.environ)
-        result = transform.build(settings)
+        results = transform.build_with_disclosure(settings)
         assert dict(os.environ) == environment_before, "dbt's environment leaked out of build()"
-        yield settings, result
+        yield settings, results
 
 
 @pytest.fixture
 def warehouse_db(built):
     """A read-only connection, closed after each test: dbt cannot open a file held open here."""
-    settings, result = built
-    assert result.success, "\n".join(transform.failures(result))
+    settings, results = built
+    for result in results:
+        assert result.success, "\n".join(transform.failures(result))
     con = connect(settings, read_only=True)
     yield con
     con.close()

@@ -16,10 +16,13 @@ from scenario import (
 
 
 def test_build_passes_every_model_unit_test_and_data_test(built):
-    _, result = built
-    assert result.success, "\n".join(transform.failures(result))
-    statuses = {r.node.resource_type: set() for r in result.result.results}
-    for r in result.result.results:
+    _, results = built
+    assert len(results) == 2  # before the disclosure step and after it
+    for result in results:
+        assert result.success, "\n".join(transform.failures(result))
+    nodes = [r for result in results for r in result.result.results]
+    statuses = {r.node.resource_type: set() for r in nodes}
+    for r in nodes:
         statuses[r.node.resource_type].add(str(r.status))
     # the build really ran unit tests and data tests, and all of them passed
     assert statuses["unit_test"] == {"pass"}
@@ -160,7 +163,13 @@ def test_dim_indicator_comes_from_the_registry(warehouse_db):
     assert by_code["VIO_FINES_VND"] == ("vnd", "police", None, None, "public")
     columns = [r[0] for r in warehouse_db.sql("describe marts.dim_indicator").fetchall()]
     assert columns == ["indicator_code", "name_vi", "name_en", "unit", "agency", "numerator_code",
-                       "denominator_code", "disclosure", "definition"]
+                       "denominator_code", "disclosure", "additive", "definition"]
+    additive = dict(warehouse_db.sql("select indicator_code, additive from marts.dim_indicator").fetchall())
+    # distinct persons and ratios do not add up over areas and periods (marts.md rule 8)
+    assert {code for code, adds in additive.items() if not adds} == {
+        "VIO_PERSONS", "VIO_SELLERS", "VIO_BUYERS", "VIO_ORGANISERS", "VIO_TRAFFICKING_VICTIMS", "SUP_PERSONS",
+        "LNK_SELLERS_SANCTIONED", "LNK_SELLERS_SUPPORTED_180D", "INS_MD_FINDING_RATE", "HLT_HIV_POSITIVITY",
+        "SUP_STABLE_WORK_RATE", "LNK_SUPPORT_RATE_180D"}
 
 
 def test_source_freshness_passes_for_rows_just_loaded(built):

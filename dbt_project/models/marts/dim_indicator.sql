@@ -13,6 +13,7 @@ final as (
         numerator_code,
         denominator_code,
         disclosure,
+        additive,
         definition_en as definition
     from registry
 )

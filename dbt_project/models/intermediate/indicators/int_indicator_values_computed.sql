@@ -51,6 +51,7 @@ cells as (
         grid.*,
         registry.unit,
         registry.disclosure,
+        registry.additive,
         registry.numerator_code,
         registry.denominator_code
     from grid
@@ -91,7 +92,7 @@ final as (
         null::bigint as numerator,
         null::bigint as denominator,
         case when is_incomplete then 'incomplete' end as flag,
-        unit, disclosure, numerator_code, denominator_code, area_level
+        unit, disclosure, additive, numerator_code, denominator_code, area_level
     from counts
     union all
     select
@@ -100,7 +101,7 @@ final as (
         numerator,
         denominator,
         case when denominator = 0 then 'undefined' when is_incomplete then 'incomplete' end as flag,
-        unit, disclosure, numerator_code, denominator_code, area_level
+        unit, disclosure, additive, numerator_code, denominator_code, area_level
     from ratios
 )
 
