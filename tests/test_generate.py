@@ -19,9 +19,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.contract import FILE_PATTERNS, HEALTH_COLUMNS, HEALTH_TOTAL_LABEL, LABOR_COLUMNS, POLICE_COLUMNS
 from pipelines.generate import build_truth, generate
-from pipelines.generate.areas import reference_dir
 from pipelines.generate.schedule import (BAD_FILES, CULTURE_BAD_LINES, HEALTH_BAD_VERSIONS, LABOR_BAD_ROWS,
                                          POLICE_BAD_ROWS)
 from pipelines.generate.vietnamese import cp1258_spelling
@@ -206,7 +206,7 @@ def test_memory_stays_flat_while_scale_grows(tmp_path):
 
 # -- bad input ----------------------------------------------------------------------------
 def _units() -> list[dict[str, str]]:
-    with open(reference_dir() / "admin_units.csv", encoding="utf-8", newline="") as f:
+    with open(REFERENCE_SEEDS_DIR / "admin_units.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

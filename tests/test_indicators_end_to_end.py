@@ -17,7 +17,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from conftest import refreshed_home
+from homes import refreshed_home
 from expected_indicators import (CITY, INDICATORS, health_month_ids, expected_values, periods,
                                  published_areas, recoverable, suppressed_cells)
 from pipelines.config import REFERENCE_SEEDS_DIR

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from conftest import refreshed_home
+from homes import refreshed_home
 from pipelines.cli import main
 from pipelines.config import REPO_ROOT, load_settings
 

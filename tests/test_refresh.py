@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import refreshed_home
+from homes import refreshed_home
 
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
