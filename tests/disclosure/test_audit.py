@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import polars as pl
+import pytest
 
 from tables import counts, exact_relations, frame, periods_of, recoverable, run
 
@@ -47,7 +48,9 @@ def test_the_attacker_finds_what_relations_give_away():
     assert recoverable(relations_of(rows), {("X", "a1", "2024-H1", "T"), ("X", "a1", "2024-H2", "T")}) == set()
 
 
-def test_the_audit_suppresses_more_where_rules_1_to_5_leave_a_determined_cell():
+@pytest.mark.parametrize("batched_up_to", [64, 1])   # 1: every block through the large-block solver
+def test_the_audit_suppresses_more_where_rules_1_to_5_leave_a_determined_cell(batched_up_to, monkeypatch):
+    monkeypatch.setattr("pipelines.disclosure.audit.BATCHED_UP_TO", batched_up_to)
     rng = random.Random(4)
     areas = list(PATTERN)
     rows = counts(year_of({(a, q, s): rng.randint(5, 12) for a in areas for q in QUARTERS for s in "FM"}, areas))
