@@ -51,3 +51,10 @@ def refreshed_home(tmp_path_factory, name: str, key: str, before_refresh=None, *
         output: list[str] = []
         result = run_refresh(settings, echo=output.append)
         yield settings, summary, result, "\n".join(output)
+
+
+@pytest.fixture(scope="session")
+def refreshed_home_factory():
+    """`refreshed_home`, for fixtures in test folders that have a conftest of their own (where
+    `from conftest import ...` names that one)."""
+    return refreshed_home

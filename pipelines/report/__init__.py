@@ -16,7 +16,9 @@ from a published release only, offline.
 """
 
 from pipelines.report.published import ReportError, latest_complete_periods
-from pipelines.report.run import DICTIONARY, FORMATS, REPORTS_DIR, write_release_reports, write_report
+from pipelines.report.run import (
+    DICTIONARY, FORMATS, REPORTS_DIR, release_reports, write_release_reports, write_report,
+)
 
 __all__ = ["DICTIONARY", "FORMATS", "REPORTS_DIR", "ReportError", "latest_complete_periods",
-           "write_release_reports", "write_report"]
+           "release_reports", "write_release_reports", "write_report"]

@@ -77,3 +77,11 @@ def write_release_reports(folder: Path, release_db: Path, manifest: dict) -> lis
         written += write_report(release_db, period_id, out=reports, manifest=manifest)
     written.append(write_dictionary(release_db, Path(folder) / DICTIONARY))
     return written
+
+
+def release_reports(folder: Path) -> str:
+    """Where a release's reports and dictionary are (the refresh summary, `pcmd status`)."""
+    folder = Path(folder)
+    names = sorted(p.name for p in (folder / REPORTS_DIR).glob("*") if p.suffix.lstrip(".") in FORMATS)
+    reports = f"{folder / REPORTS_DIR}/ ({', '.join(names)})" if names else "none (no complete reporting period)"
+    return f"Reports: {reports}\nData dictionary: {folder / DICTIONARY}"

@@ -110,7 +110,7 @@ def _write_table(sheet, fmt, table: T.Table, top: int, widths: list[float]) -> i
             texts = [c for c in row.cells]
             start = max(j for j, c in enumerate(texts) if c) if any(texts) else 0
             for j in range(start):
-                sheet.write_string(r, j, texts[j], fmt(bold=True, align="center", bg_color="#F3F3F3", **BORDER))
+                sheet.write(r, j, texts[j] or None, fmt(bold=True, align="center", bg_color="#F3F3F3", **BORDER))
             style = fmt(bold=True, text_wrap=True, valign="vcenter", bg_color="#F3F3F3", **BORDER)
             if start < columns - 1:
                 sheet.merge_range(r, start, r, columns - 1, texts[start], style)
@@ -122,11 +122,13 @@ def _write_table(sheet, fmt, table: T.Table, top: int, widths: list[float]) -> i
         for j, cell in enumerate(row.cells):
             if isinstance(cell, T.Cell):
                 if cell.value is None:
-                    sheet.write_string(r, j, cell.symbol or "", fmt(bold=bold, align="right", **BORDER))
+                    sheet.write(r, j, cell.symbol or None, fmt(bold=bold, align="right", **BORDER))
                 else:
                     number = fmt(bold=bold, num_format=xlsx_format(cell.unit, signed=cell.signed,
                                                                   incomplete=cell.incomplete), **BORDER)
                     sheet.write_number(r, j, cell.value, number)
+            elif not cell:
+                sheet.write_blank(r, j, None, fmt(bold=bold, **BORDER))
             else:
                 wrap = len(cell) > widths[j]
                 sheet.write_string(r, j, cell, fmt(bold=bold, text_wrap=wrap, valign="vcenter",
