@@ -185,7 +185,7 @@ def test_publish_writes_a_complete_release(home):
     folder = home.releases_dir / release_id
     tables = (*PUBLISHED_TABLES, "release")
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["marts.duckdb", "manifest.json", *(f"{t}.parquet" for t in tables)])
+        ["marts.duckdb", "manifest.json", *(f"{t}.parquet" for t in tables), "reports", "dictionary.html"])
 
     # Only the published tables, in the default schema: nothing raw, staged or internal, and no
     # schema `marts` to make `marts.<table>` ambiguous with the file's catalog `marts`.

@@ -14,7 +14,7 @@ import vl_convert
 
 from pipelines.report.published import ReportData
 from pipelines.report.tables import Lang, report_area
-from pipelines.report.words import INCOMPLETE_MARK
+from pipelines.report.words import INCOMPLETE_MARK, LEVELS
 
 # The indicators charted for each agency (city values are never suppressed).
 MAIN_INDICATORS = {
@@ -27,6 +27,7 @@ MAIN_INDICATORS = {
 VI_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đ"]}
 COLOURS = {"complete": "#2F5F8A", "incomplete": "#A9C1D9"}
 FONT = "Times New Roman, serif"
+WHOLE = "datum.value % 1 ? '' : datum.label"  # counts: no tick label between whole numbers
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,20 @@ def history(data: ReportData, lang: str = "vi") -> list[Chart]:
         if not points:
             continue
         order = [_half_label(p) for p in data.history]
-        chart = alt.Chart(pl.DataFrame(points)).mark_bar().encode(
+        base = alt.Chart().encode(
             x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~d", tickMinStep=1)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~d", labelExpr=WHOLE)),
+        )
+        bars = base.mark_bar().encode(
             color=alt.Color("state:N", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
                             legend=None),
-            tooltip=[alt.Tooltip("indicator:N"), alt.Tooltip("period:N"), alt.Tooltip("value:Q", format=",~d")],
-        ).properties(width=230, height=150).facet(
+            tooltip=[alt.Tooltip("value:Q", format=",~d"), alt.Tooltip("period:N"), alt.Tooltip("state:N"),
+                     alt.Tooltip("indicator:N")],
+        )
+        labels = base.mark_text(dy=-6, fontSize=10, color="#222", aria=False).encode(text=alt.Text("value:Q", format=",~d"))
+        chart = alt.layer(bars, labels, data=pl.DataFrame(points)).properties(width=250, height=150).facet(
             column=alt.Column("indicator:N", title=None, sort=[names[c] for c in codes if c in names],
-                              header=alt.Header(labelFontSize=12, labelLimit=260)),
+                              header=alt.Header(labelFontSize=12, labelLimit=0)),
         ).resolve_scale(y="independent")
         caption = t("Cột nhạt: số liệu chưa đầy đủ (thiếu báo cáo tháng).",
                     "Light bars: incomplete (monthly reports missing).") if any(
@@ -120,19 +126,30 @@ def by_area(data: ReportData, lang: str = "vi") -> list[Chart]:
                 hidden += row is not None and row["flag"] == "suppressed"
                 continue
             points.append({"indicator": names[code], "area": area["area_name"], "value": row["value"],
-                           "state": "incomplete" if row["flag"] == "incomplete" else "complete"})
+                           "state": "incomplete" if row["flag"] == "incomplete" else "complete",
+                           "level": t(*LEVELS[area["level"]])})
     if not points:
         return []
     order = [a["area_name"] for a in areas]
-    chart = alt.Chart(pl.DataFrame(points)).mark_bar().encode(
-        y=alt.Y("area:N", sort=order, title=None, axis=alt.Axis(labelLimit=180, labelFontSize=10)),
-        x=alt.X("value:Q", title=None, axis=alt.Axis(format=",~d", tickMinStep=1, orient="top")),
-        color=alt.Color("state:N", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())), legend=None),
-        tooltip=[alt.Tooltip("area:N"), alt.Tooltip("indicator:N"), alt.Tooltip("value:Q", format=",~d")],
-    ).properties(width=170, height=alt.Step(11)).facet(
-        column=alt.Column("indicator:N", title=None, sort=[names[c] for c in codes],
-                          header=alt.Header(labelFontSize=12, labelLimit=200)),
-    ).resolve_scale(x="independent")
+    panels = []
+    for level in ("district", "commune"):  # one block of rows per level (both for a period across 1 July 2025)
+        names_of_level = [a["area_name"] for a in areas if a["level"] == level]
+        drawn = [p for p in points if p["area"] in set(names_of_level)]
+        if not names_of_level or not drawn:
+            continue
+        panels.append(alt.Chart(pl.DataFrame(drawn)).mark_bar().encode(
+            y=alt.Y("area:N", sort=names_of_level, title=None, scale=alt.Scale(domain=names_of_level, paddingInner=0.25),
+                    axis=alt.Axis(labelLimit=180, labelFontSize=10)),
+            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",~d", labelExpr=WHOLE, orient="top")),
+            color=alt.Color("state:N", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())), legend=None),
+            tooltip=[alt.Tooltip("value:Q", format=",~d"), alt.Tooltip("area:N"), alt.Tooltip("state:N"),
+                     alt.Tooltip("indicator:N")],
+        ).properties(width=170, height=alt.Step(12)).facet(
+            column=alt.Column("indicator:N", title=None, sort=[names[c] for c in codes],
+                              header=alt.Header(labelFontSize=12, labelLimit=0)),
+        ).resolve_scale(x="independent").properties(
+            title=alt.Title(t(*LEVELS[level]), anchor="start", fontSize=13, offset=8)))
+    chart = alt.vconcat(*panels, spacing=28)
     caption = t("Địa bàn không có cột: số liệu bằng 0, chưa có, hoặc được ẩn để bảo mật (x).",
                 "An area without a bar: zero, no data, or hidden (x).")
     if any(p["state"] == "incomplete" for p in points):

@@ -21,7 +21,8 @@ nav.toggle { text-align: right; font-size: 13px; }
 nav.toggle label { cursor: pointer; padding: 2px 8px; border: 1px solid #8aa; border-radius: 3px; color: #245; }
 #lang-vi:checked ~ nav label[for=lang-vi], #lang-en:checked ~ nav label[for=lang-en] { background: #245; color: #fff; }
 .admin { display: flex; justify-content: space-between; text-align: center; margin-top: 8px; }
-.admin div { width: 46%; }
+.admin > div:first-child { width: 40%; } .admin > div:last-child { width: 58%; }
+.admin div { white-space: nowrap; }
 .admin .dept, .admin .motto { font-weight: bold; text-decoration: underline; }
 .admin .date { font-style: italic; margin-top: 8px; }
 h1 { text-align: center; font-size: 20px; margin: 22px 0 2px; }
@@ -41,6 +42,8 @@ table.wide { font-size: 12px; }
 table.wide th.ind { min-width: 64px; max-width: 110px; font-size: 11px; }
 .notes { font-size: 12px; font-style: italic; margin: 6px 0 0; padding-left: 18px; }
 figure { margin: 12px 0 20px; break-inside: avoid; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); column-gap: 24px; }
+table.wide + table.wide { margin-top: 16px; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; font-style: italic; }
 @page { size: A4 landscape; margin: 12mm 10mm; }
@@ -103,7 +106,7 @@ def _by_agency(table: T.Table) -> str:
     parts, first = [], table.label_columns
     for head in table.header[0][table.label_columns:]:
         columns = list(range(first, first + head.cols))
-        parts.append(f"<h3>{escape(head.text)}</h3>" + _table(table, columns, wide=True))
+        parts.append(_table(table, columns, wide=True))
         first += head.cols
     return "".join(parts)
 
@@ -133,10 +136,11 @@ def _page(data: ReportData, lang: str, header: T.Header) -> str:
     area_charts = C.by_area(data, lang)
     sections = [
         f"<section><h2>{escape(summary.title)}</h2>{_table(summary)}{_notes(summary)}"
-        + (f"<h2>{t('Biểu đồ', 'Charts')}</h2>" + "".join(_figure(c) for c in history) if history else "")
+        + (f"<h2>{t('Biểu đồ', 'Charts')}</h2><div class=\"charts\">" + "".join(_figure(c) for c in history)
+           + "</div>" if history else "")
         + "</section>",
-        f"<section><h2>{escape(areas.title)}</h2>{_by_agency(areas)}{_notes(areas)}"
-        + "".join(_figure(c) for c in area_charts) + "</section>",
+        f"<section><h2>{escape(areas.title)}</h2>" + "".join(_figure(c) for c in area_charts)
+        + f"{_by_agency(areas)}{_notes(areas)}</section>",
         f"<section><h2>{escape(submissions.title)}</h2>{_table(submissions)}{_notes(submissions)}</section>",
         f"<section><h2>{escape(revisions.title)}</h2>{_table(revisions)}{_notes(revisions)}</section>",
         f"<section><h2>{escape(notes.title)}</h2>{_table(notes)}</section>",
