@@ -29,17 +29,14 @@ class ReportError(Exception):
 
 @contextmanager
 def open_release(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A release file opened read-only, its tables reachable by their bare names."""
+    """A release file opened read-only as clients open it (its tables by their bare names)."""
+    from pipelines.publish.store import open_release_db
+
     if not Path(path).is_file():
         raise ReportError(f"no published release at {path} (run `pcmd refresh` first)")
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_release_db(Path(path))
     try:
         con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
-        # Layout v1 kept the tables in a schema `marts` inside the file (catalog `marts`).
-        if con.execute("select count(*) from information_schema.schemata "
-                       "where catalog_name = current_database() and schema_name = 'marts'").fetchall()[0][0]:
-            database = con.execute("select current_database()").fetchall()[0][0]
-            con.execute(f'use "{database}".marts')
         yield con
     finally:
         con.close()

@@ -170,7 +170,7 @@ def write_xlsx(data: ReportData, path: Path) -> Path:
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
         sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        sheet.repeat_rows(table_top + 1, first_data - 1)
+        sheet.repeat_rows(table_top, first_data - 1)
         if table.label_columns:
             sheet.repeat_columns(0, table.label_columns - 1)
         sheet.fit_to_pages(max(1, math.ceil(sum(widths) / PAGE_CHARACTERS)), 0)

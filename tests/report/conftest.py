@@ -28,9 +28,6 @@ def _rows(path, sql: str, params=()) -> list[dict]:
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        if con.execute("select count(*) from information_schema.schemata where schema_name = 'marts' "
-                       "and catalog_name = current_database()").fetchall()[0][0]:
-            con.execute("use marts.marts")  # layout v1
         cursor = con.execute(sql, list(params))
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
