@@ -1,7 +1,8 @@
 """Reading a published release (`published/marts.duckdb` or `releases/<id>/marts.duckdb`) into
 plain frames for one report: the period, the areas, the values, the deliveries, the revisions.
 
-Only `open_release` knows how a release file is laid out; everything else names bare tables.
+Only `open_release` opens a release file (through the publisher's `open_release_db`); everything
+else names the tables bare, as clients do.
 Nothing here reads the internal warehouse: a report shows what was published, no more.
 """
 
@@ -10,17 +11,18 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 import polars as pl
 
+from pipelines.publish.store import MANIFEST, open_release_db
+
 REPORT_TYPES = ("half", "year")
 HISTORY_HALVES = 6  # the page's charts: the last six half-years
-MANIFEST = "manifest.json"
 
 
 class ReportError(Exception):
@@ -30,8 +32,6 @@ class ReportError(Exception):
 @contextmanager
 def open_release(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A release file opened read-only as clients open it (its tables by their bare names)."""
-    from pipelines.publish.store import open_release_db
-
     if not Path(path).is_file():
         raise ReportError(f"no published release at {path} (run `pcmd refresh` first)")
     con = open_release_db(Path(path))
