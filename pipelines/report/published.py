@@ -19,8 +19,6 @@ from typing import Iterator
 import duckdb
 import polars as pl
 
-from pipelines.publish.store import MANIFEST, open_release_db
-
 REPORT_TYPES = ("half", "year")
 HISTORY_HALVES = 6  # the page's charts: the last six half-years
 
@@ -32,6 +30,8 @@ class ReportError(Exception):
 @contextmanager
 def open_release(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A release file opened read-only as clients open it (its tables by their bare names)."""
+    from pipelines.publish.store import open_release_db  # here: publishing imports this package
+
     if not Path(path).is_file():
         raise ReportError(f"no published release at {path} (run `pcmd refresh` first)")
     con = open_release_db(Path(path))
@@ -138,6 +138,8 @@ def _areas(con, period: dict, area_id: str | None) -> pl.DataFrame:
 def _release_manifest(path: Path, release_id: str) -> dict:
     """The manifest beside a release's file, or for published/marts.duckdb that of the release it
     holds (releases/<id>/manifest.json); {} when there is none."""
+    from pipelines.publish.store import MANIFEST
+
     for candidate in (Path(path).parent / MANIFEST, Path(path).parent.parent / "releases" / release_id / MANIFEST):
         if candidate.is_file():
             manifest = json.loads(candidate.read_text(encoding="utf-8"))
