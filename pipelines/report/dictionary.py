@@ -117,6 +117,9 @@ td code, td.code { font-family: monospace; font-size: 12px; white-space: nowrap;
 td.vi, p.vi, div.vi { color: #1d3b5c; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 nav a { margin-right: 12px; }
+table.indicators th:nth-child(2) { width: 17%; } table.indicators th:nth-child(3) { width: 13%; }
+table.indicators th:nth-child(4), table.indicators th:nth-child(5) { width: 10%; }
+table.indicators th:nth-last-child(2) { width: 8%; }
 @page { size: A4 landscape; margin: 12mm 10mm; }
 @media print { thead { display: table-header-group; } tr { break-inside: avoid; } }
 """
@@ -154,25 +157,33 @@ _DISCLOSURE = {"public": ("public", "công khai"), "small_cell": ("small-cell ru
 _SEX = {"T": ("total only", "chỉ tổng số"), "TFM": ("total, female, male", "tổng, nữ, nam")}
 
 
+def _both(english: str, vietnamese: str) -> str:
+    return f'{escape(english)}<br><span class="vi">{escape(vietnamese)}</span>'
+
+
 def _indicators_section(indicators: dict[str, dict]) -> str:
+    """The registry's indicators; `additive` once the release publishes it (dim_indicator, contract v2)."""
+    with_additive = any("additive" in row for row in indicators.values())
+    head = ["Code / Mã", "Name / Tên", "Unit / Đơn vị", "Agency / Cơ quan", "Disclosure / Công bố",
+            *(["Additive / Cộng được"] if with_additive else []), "Sex / Giới tính", "Definition / Định nghĩa"]
     rows = []
     for r in registry():
-        published = indicators.get(r["indicator_code"], {})
-        additive = published.get("additive")
         agencies = [AGENCY_NAMES[a] for a in r["agency"].split("+") if a in AGENCY_NAMES]
         ratio = f" = {r['numerator_code']} / {r['denominator_code']}" if r["unit"] == "ratio" else ""
-        rows.append(
-            f'<tr><td class="code">{escape(r["indicator_code"])}</td>'
-            f'<td>{escape(r["name_en"])}<br><span class="vi">{escape(r["name_vi"])}</span></td>'
-            f'<td>{escape(_UNITS[r["unit"]][0])}{escape(ratio)}<br><span class="vi">{escape(_UNITS[r["unit"]][1])}</span></td>'
-            f'<td>{escape(" + ".join(a[1] for a in agencies))}<br><span class="vi">{escape(" + ".join(a[0] for a in agencies))}</span></td>'
-            f'<td>{escape(_DISCLOSURE[r["disclosure"]][0])}<br><span class="vi">{escape(_DISCLOSURE[r["disclosure"]][1])}</span></td>'
-            f'<td>{"" if additive is None else ("yes<br><span class=vi>có</span>" if additive else "no<br><span class=vi>không</span>")}</td>'
-            f'<td>{escape(_SEX[r["sex_breakdown"]][0])}<br><span class="vi">{escape(_SEX[r["sex_breakdown"]][1])}</span></td>'
-            f'<td>{escape(r["definition_en"])}<br><span class="vi">{escape(r["definition_vi"])}</span></td></tr>')
-    return ("<table><thead><tr><th>Code / Mã</th><th>Name / Tên</th><th>Unit / Đơn vị</th><th>Agency / Cơ quan</th>"
-            "<th>Disclosure / Công bố</th><th>Additive / Cộng được</th><th>Sex / Giới tính</th>"
-            f"<th>Definition / Định nghĩa</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        additive = indicators.get(r["indicator_code"], {}).get("additive")
+        cells = [
+            f'<code>{escape(r["indicator_code"])}</code>',
+            _both(r["name_en"], r["name_vi"]),
+            _both(_UNITS[r["unit"]][0] + ratio, _UNITS[r["unit"]][1]),
+            _both(" + ".join(a[1] for a in agencies), " + ".join(a[0] for a in agencies)),
+            _both(*_DISCLOSURE[r["disclosure"]]),
+            *([_both(*(("yes", "có") if additive else ("no", "không")))] if with_additive else []),
+            _both(*_SEX[r["sex_breakdown"]]),
+            _both(r["definition_en"], r["definition_vi"]),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return ('<table class="indicators"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head)
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def render_dictionary(release_db: Path) -> str:
