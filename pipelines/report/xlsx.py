@@ -16,7 +16,7 @@ FONT = {"font_name": "Times New Roman", "font_size": 11}
 BORDER = {"border": 1, "border_color": "#808080"}
 # A4 landscape at 100 % holds about this many characters of width.
 PAGE_CHARACTERS = 150
-MAX_WIDTH = {"name": 48, "cell": 16}
+MAX_WIDTH = 48  # longer texts (indicator names, notes) wrap
 
 
 class _Formats:
@@ -30,10 +30,6 @@ class _Formats:
         return self.cache[key]
 
 
-def _text_width(text: str) -> int:
-    return max((len(line) for line in str(text).split("\n")), default=0)
-
-
 def _widths(table: T.Table) -> list[float]:
     """Each column as wide as its longest value, its header wrapping to at most that (or a word)."""
     columns = len(table.rows[0].cells) if table.rows else sum(h.cols for h in table.header[0])
@@ -43,13 +39,12 @@ def _widths(table: T.Table) -> list[float]:
             continue
         for i, cell in enumerate(row.cells):
             text = cell.text if isinstance(cell, T.Cell) else cell
-            widths[i] = max(widths[i], _text_width(text) + 2)
-    last_header = T.header_positions(table.header)
-    for (r, c), head in last_header.items():
+            widths[i] = max(widths[i], len(text) + 2)
+    for (r, c), head in T.header_positions(table.header).items():
         if head.cols == 1:
             longest_word = max((len(w) for w in head.text.split()), default=0)
             widths[c] = max(widths[c], longest_word + 2, 8 if r == len(table.header) - 1 else 4)
-    return [min(w, MAX_WIDTH["name"] if w > MAX_WIDTH["cell"] + 8 else max(w, 10)) for w in widths]
+    return [min(w, MAX_WIDTH) for w in widths]
 
 
 def _write_header_block(sheet, fmt, header: T.Header, columns: int, left: int) -> int:
