@@ -329,10 +329,11 @@ def notes(data: ReportData, lang: str = "vi") -> Table:
         rows.append(Row(["", _agency_heading(agency, t), "", "", ""], kind="group"))
         for i in indicators:
             source = " + ".join(t(*AGENCY_NAMES[a]) for a in agency.split("+") if a in AGENCY_NAMES)
+            definition = t(definitions.get(i["indicator_code"], i["definition"]), i["definition"]).rstrip(".")
             protected = t(" Áp dụng quy tắc bảo mật ô nhỏ dưới cấp thành phố.",
                           " Small cells are hidden below city level.") if i["disclosure"] == "small_cell" else ""
             rows.append(Row([i["indicator_code"], _name(i, t), unit_label(i["unit"], i["name_vi"]), source,
-                             t(definitions.get(i["indicator_code"], i["definition"]), i["definition"]) + protected]))
+                             definition[:1].upper() + definition[1:] + "." + protected]))
     rows.append(Row(["", t("Kỳ báo cáo và lịch", "Periods and calendars"), "", "", ""], kind="group"))
     rows += [Row(["", name, "", "", t(vi, en)]) for name, vi, en in CALENDARS]
     rows.append(Row(["", t("Bảo mật số liệu ô nhỏ", "Disclosure control"), "", "", ""], kind="group"))
