@@ -26,7 +26,7 @@ nav.toggle label { cursor: pointer; padding: 2px 8px; border: 1px solid #8aa; bo
 .admin .dept, .admin .motto { font-weight: bold; text-decoration: underline; }
 .admin .date { font-style: italic; margin-top: 8px; }
 h1 { text-align: center; font-size: 20px; margin: 22px 0 2px; }
-h1 + p.title { text-align: center; font-weight: bold; font-size: 17px; margin: 0; }
+p.title { text-align: center; font-weight: bold; font-size: 17px; margin: 0; }
 p.meta { text-align: center; font-style: italic; margin: 3px 0; }
 p.meta.release { font-size: 12px; color: #444; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #99a; padding-bottom: 3px; }
