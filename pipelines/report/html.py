@@ -61,9 +61,9 @@ figcaption { font-size: 12px; font-style: italic; }
 """
 
 
-def _cell(cell) -> str:
+def _cell(cell, lang: str) -> str:
     if isinstance(cell, T.Cell):
-        return f'<td class="n">{escape(cell.text)}</td>'
+        return f'<td class="n">{escape(cell.text_in(lang))}</td>'
     return f"<td>{escape(cell)}</td>"
 
 
@@ -92,7 +92,7 @@ def _table(table: T.Table, columns: list[int] | None = None, wide: bool = False)
             body.append(f'<tr class="group">{lead}<td colspan="{len(cells) - start}">{escape(cells[start])}</td></tr>')
             continue
         klass = ' class="total"' if row.kind == "total" else ""
-        body.append(f"<tr{klass}>" + "".join(_cell(c) for c in cells) + "</tr>")
+        body.append(f"<tr{klass}>" + "".join(_cell(c, table.lang) for c in cells) + "</tr>")
     return (f'<table class="{"wide" if wide else ""}"><thead>{"".join(head_rows)}</thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 

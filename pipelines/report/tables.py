@@ -30,9 +30,13 @@ class Cell:
 
     @property
     def text(self) -> str:
+        return self.text_in("vi")
+
+    def text_in(self, lang: str) -> str:
         if self.value is None:
             return self.symbol or ""
-        return number_text(self.value, self.unit, signed=self.signed) + (INCOMPLETE_MARK if self.incomplete else "")
+        return (number_text(self.value, self.unit, signed=self.signed, lang=lang)
+                + (INCOMPLETE_MARK if self.incomplete else ""))
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Table:
     rows: list[Row]
     notes: list[str] = field(default_factory=list)
     label_columns: int = 2     # the columns at the left that name the row (frozen in the workbook)
+    lang: str = "vi"
 
 
 def header_positions(header: list[list[Head]]) -> dict[tuple[int, int], Head]:
@@ -177,7 +182,7 @@ def summary(data: ReportData, lang: str = "vi") -> Table:
         "Tăng (+), giảm (-) của một tỷ lệ tính bằng điểm phần trăm; so với cùng kỳ (%) = (kỳ này - cùng kỳ) / cùng kỳ.",
         "The change of a ratio is in percentage points; change (%) = (this period - a year earlier) / a year earlier.")]
     return Table("Tổng hợp", t(f"Tổng hợp: {_area_name(data, area)}", f"Summary: {_area_name(data, area)}"),
-                 header, rows, notes, label_columns=2)
+                 header, rows, notes, label_columns=2, lang=lang)
 
 
 def by_area(data: ReportData, lang: str = "vi") -> Table:
@@ -209,7 +214,8 @@ def by_area(data: ReportData, lang: str = "vi") -> Table:
                        "ngày đến 30/06/2025, của các phường, xã là từ 01/07/2025; cộng cả hai cấp mới bằng toàn thành phố.",
                        "The period spans 1 July 2025: districts hold the days until 30/06/2025, communes those from "
                        "01/07/2025; both levels together add up to the city."))
-    return Table("Theo địa bàn", t("Kết quả theo địa bàn", "Results by area"), header, rows, notes, label_columns=3)
+    return Table("Theo địa bàn", t("Kết quả theo địa bàn", "Results by area"), header, rows, notes,
+                 label_columns=3, lang=lang)
 
 
 _STATUS = {"on_time": ("Đúng hạn", "On time"), "late": ("Trễ hạn", "Late"), "missing": ("Chưa nộp", "Missing"),
@@ -250,7 +256,7 @@ def submissions(data: ReportData, lang: str = "vi") -> Table:
         notes = [t("Theo sổ theo dõi báo cáo (bảng submissions của bản công bố).",
                    "From the submissions register (table submissions of the release).")]
         return Table("Tình hình báo cáo", t("Tình hình báo cáo của các cơ quan", "Submissions by agency"),
-                     header, rows, notes, label_columns=2)
+                     header, rows, notes, label_columns=2, lang=lang)
     header = [[Head(t("Cơ quan", "Agency")), Head(t("Tháng", "Month")), Head(t("Thời gian", "Dates")),
                Head(t("Số liệu của tháng", "Figures of the month")),
                Head(t("Số tệp nhận trong tháng", "Files dated in the month")), Head(t("Nhận lần đầu", "First received"))]]
@@ -273,7 +279,7 @@ def submissions(data: ReportData, lang: str = "vi") -> Table:
         "month of the period, whether the release has the agency's figures for it, and how many accepted files are "
         "dated in it (health: the month's workbook), from the release's list of deliveries (manifest.json).")]
     return Table("Tình hình báo cáo", t("Tình hình báo cáo của các cơ quan", "Submissions by agency"),
-                 header, rows, notes, label_columns=2)
+                 header, rows, notes, label_columns=2, lang=lang)
 
 
 _CHANGES = {"revised": ("Điều chỉnh", "Revised"), "new": ("Mới", "New"), "withdrawn": ("Rút bỏ", "Withdrawn"),
@@ -294,7 +300,8 @@ def revisions(data: ReportData, lang: str = "vi") -> Table:
                     "của kỳ đã thay đổi kể từ lần báo cáo đầu tiên.",
                     "This release has no revision log yet (table revisions): the figures of the period changed "
                     "since it was first reported cannot be listed.")
-        return Table("Điều chỉnh", title, header, [Row([message, "", "", "", "", ""], kind="group")], [], label_columns=2)
+        return Table("Điều chỉnh", title, header, [Row([message, "", "", "", "", ""], kind="group")], [], label_columns=2,
+                     lang=lang)
     units = dict(zip(data.indicators["indicator_code"], data.indicators["unit"]))
     names = {i["indicator_code"]: _name(i, t) for i in data.indicators.to_dicts()}
     areas = dict(zip(data.areas["area_id"], data.areas["area_name"]))
@@ -313,7 +320,7 @@ def revisions(data: ReportData, lang: str = "vi") -> Table:
                        "No figure of the period changed in this release."), "", "", "", "", ""], kind="group")]
     notes = [t("Các số liệu của kỳ thay đổi trong bản công bố này so với bản công bố trước.",
                "Figures of the period that changed in this release since the previous one.")] + symbol_notes(t)
-    return Table("Điều chỉnh", title, header, rows, notes, label_columns=2)
+    return Table("Điều chỉnh", title, header, rows, notes, label_columns=2, lang=lang)
 
 
 def notes(data: ReportData, lang: str = "vi") -> Table:
@@ -341,7 +348,7 @@ def notes(data: ReportData, lang: str = "vi") -> Table:
     rows.append(Row(["", t("Ký hiệu", "Symbols"), "", "", ""], kind="group"))
     rows += [Row(["", symbol, "", "", t(vi, en)]) for symbol, vi, en in SYMBOLS]
     return Table("Ghi chú", t("Ghi chú: định nghĩa, kỳ báo cáo, bảo mật số liệu", "Notes: definitions, periods, disclosure"),
-                 header, rows, [], label_columns=2)
+                 header, rows, [], label_columns=2, lang=lang)
 
 
 def all_tables(data: ReportData, lang: str = "vi") -> list[Table]:

@@ -125,14 +125,17 @@ def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def number_text(value: float, unit: str, *, signed: bool = False) -> str:
+POINTS = {"vi": " điểm %", "en": " pp"}  # percentage points
+
+
+def number_text(value: float, unit: str, *, signed: bool = False, lang: str = "vi") -> str:
     """count/vnd: `1.234.567`; ratio: `12,5%`; percent (a relative change): `+12,5%`;
-    points (a change of a ratio, in percentage points): `+2,3 điểm %`."""
+    points (a change of a ratio, in percentage points): `+2,3 điểm %` (`+2,3 pp` in English)."""
     sign = "+" if signed and value > 0 else ""
     if unit in ("count", "vnd"):
         return sign + _grouped(round(value))
     shown = round(value * 100 if unit != "points" else value, 1) + 0.0  # + 0.0: no "-0,0"
-    return sign + f"{shown:.1f}".replace(".", ",") + ("%" if unit != "points" else " điểm %")
+    return sign + f"{shown:.1f}".replace(".", ",") + ("%" if unit != "points" else POINTS[lang])
 
 
 # The same formats in a workbook: numbers stay numbers; [$-42A] is the Vietnamese locale, whose
