@@ -87,7 +87,8 @@ def history(data: ReportData, lang: str = "vi") -> list[Chart]:
             tooltip=[alt.Tooltip("value:Q", format=",~d"), alt.Tooltip("period:N"), alt.Tooltip("state:N"),
                      alt.Tooltip("indicator:N")],
         )
-        labels = base.mark_text(dy=-6, fontSize=10, color="#222", aria=False).encode(text=alt.Text("value:Q", format=",~d"))
+        labels = base.mark_text(dy=-6, fontSize=10, color="#222", aria=False).encode(
+            text=alt.Text("value:Q", format=",~d"))
         chart = alt.layer(bars, labels, data=pl.DataFrame(points)).properties(width=250, height=150).facet(
             column=alt.Column("indicator:N", title=None, sort=[names[c] for c in codes if c in names],
                               header=alt.Header(labelFontSize=12, labelLimit=0)),
@@ -138,10 +139,12 @@ def by_area(data: ReportData, lang: str = "vi") -> list[Chart]:
         if not names_of_level or not drawn:
             continue
         panels.append(alt.Chart(pl.DataFrame(drawn)).mark_bar().encode(
-            y=alt.Y("area:N", sort=names_of_level, title=None, scale=alt.Scale(domain=names_of_level, paddingInner=0.25),
+            y=alt.Y("area:N", sort=names_of_level, title=None,
+                    scale=alt.Scale(domain=names_of_level, paddingInner=0.25),
                     axis=alt.Axis(labelLimit=180, labelFontSize=10)),
             x=alt.X("value:Q", title=None, axis=alt.Axis(format=",~d", labelExpr=WHOLE, orient="top")),
-            color=alt.Color("state:N", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())), legend=None),
+            color=alt.Color("state:N", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+                            legend=None),
             tooltip=[alt.Tooltip("value:Q", format=",~d"), alt.Tooltip("area:N"), alt.Tooltip("state:N"),
                      alt.Tooltip("indicator:N")],
         ).properties(width=170, height=alt.Step(12)).facet(
@@ -153,5 +156,6 @@ def by_area(data: ReportData, lang: str = "vi") -> list[Chart]:
     caption = t("Địa bàn không có cột: số liệu bằng 0, chưa có, hoặc được ẩn để bảo mật (x).",
                 "An area without a bar: zero, no data, or hidden (x).")
     if any(p["state"] == "incomplete" for p in points):
-        caption += t(f" Cột nhạt: chưa đầy đủ ({INCOMPLETE_MARK}).", f" Light bars: incomplete ({INCOMPLETE_MARK}).")
+        caption += t(f" Cột nhạt: chưa đầy đủ ({INCOMPLETE_MARK}).",
+                     f" Light bars: incomplete ({INCOMPLETE_MARK}).")
     return [Chart(t("Theo địa bàn, kỳ báo cáo này", "By area, this period"), _svg(chart), caption, points)]

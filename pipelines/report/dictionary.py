@@ -144,7 +144,8 @@ def _tables_section(tables: dict[str, list[tuple[str, str]]]) -> str:
         description, docs = table_docs(table)
         rows = "".join(
             f'<tr><td class="code">{escape(name)}</td><td class="code">{escape(type_)}</td>'
-            + "".join(f'<td class="{k}">{_text(t)}</td>' for k, t in zip(("en", "vi"), split_languages(docs[name] or UNDESCRIBED)))
+            + "".join(f'<td class="{k}">{_text(t)}</td>'
+                      for k, t in zip(("en", "vi"), split_languages(docs[name] or UNDESCRIBED)))
             + "</tr>" for name, type_ in columns)
         parts.append(f'<h3 id="t-{escape(table)}">{escape(table)}</h3>{_pair(description or UNDESCRIBED)}'
                      "<table><thead><tr><th>Column / Cột</th><th>Type / Kiểu</th><th>English</th>"
@@ -165,7 +166,8 @@ def _indicators_section(indicators: dict[str, dict]) -> str:
     """The registry's indicators; `additive` once the release publishes it (dim_indicator, contract v2)."""
     with_additive = any("additive" in row for row in indicators.values())
     head = ["Code / Mã", "Name / Tên", "Unit / Đơn vị", "Agency / Cơ quan", "Disclosure / Công bố",
-            *(["Additive / Cộng được"] if with_additive else []), "Sex / Giới tính", "Definition / Định nghĩa"]
+            *(["Additive / Cộng được"] if with_additive else []), "Sex / Giới tính",
+            "Definition / Định nghĩa"]
     rows = []
     for r in registry():
         agencies = [AGENCY_NAMES[a] for a in r["agency"].split("+") if a in AGENCY_NAMES]
@@ -209,7 +211,8 @@ def render_dictionary(release_db: Path) -> str:
         + "<h2>Disclosure control / Bảo mật ô nhỏ</h2>" + _pair(blocks.get("indicator_disclosure", ""))
         + f"<table><tbody>{rules}</tbody></table>"
         + "<h2>Symbols in the reports / Ký hiệu trong báo cáo</h2>"
-        + f"<table><thead><tr><th>Symbol / Ký hiệu</th><th>English</th><th>Tiếng Việt</th></tr></thead><tbody>{symbols}</tbody></table>"
+        + "<table><thead><tr><th>Symbol / Ký hiệu</th><th>English</th><th>Tiếng Việt</th></tr></thead>"
+        + f"<tbody>{symbols}</tbody></table>"
         + "</body></html>\n")
 
 

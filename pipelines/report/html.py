@@ -79,7 +79,8 @@ def _table(table: T.Table, columns: list[int] | None = None, wide: bool = False)
             span = [i for i in range(hc, hc + head.cols) if keep is None or i in keep]
             if not span:
                 continue
-            attrs = (f' colspan="{len(span)}"' if len(span) > 1 else "") + (f' rowspan="{head.rows}"' if head.rows > 1 else "")
+            attrs = ((f' colspan="{len(span)}"' if len(span) > 1 else "")
+                     + (f' rowspan="{head.rows}"' if head.rows > 1 else ""))
             klass = ' class="ind"' if wide and hc >= table.label_columns else ""
             cells.append(f"<th{attrs}{klass}>{escape(head.text)}</th>")
         head_rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -98,7 +99,9 @@ def _table(table: T.Table, columns: list[int] | None = None, wide: bool = False)
 
 
 def _notes(table: T.Table) -> str:
-    return ('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in table.notes) + "</ul>") if table.notes else ""
+    if not table.notes:
+        return ""
+    return '<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in table.notes) + "</ul>"
 
 
 def _by_agency(table: T.Table) -> str:
@@ -124,7 +127,8 @@ def _page(data: ReportData, lang: str, header: T.Header) -> str:
     title = header.title_line[:1].upper() + header.title_line[1:]
     admin = (f'<div class="admin"><div><div>{escape(t(ISSUING_AUTHORITY, ISSUING_AUTHORITY_EN))}</div>'
              f'<div class="dept">{escape(department)}</div></div>'
-             f'<div><div><b>{escape(t(MOTTO[0], MOTTO_EN[0]))}</b></div><div class="motto">{escape(t(MOTTO[1], MOTTO_EN[1]))}</div>'
+             f'<div><div><b>{escape(t(MOTTO[0], MOTTO_EN[0]))}</b></div>'
+             f'<div class="motto">{escape(t(MOTTO[1], MOTTO_EN[1]))}</div>'
              f'<div class="date">{escape(header.place_date)}</div></div></div>')
     heading = (f"<h1>{t('BÁO CÁO', 'REPORT')}</h1><p class=\"title\">{escape(title)}</p>"
                + (f'<p class="title">{escape(header.area_line)}</p>' if header.area_line else "")
