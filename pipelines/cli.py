@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -116,6 +117,32 @@ def status() -> None:
     from pipelines.status import status_report
 
     click.echo(status_report(_settings()))
+
+
+@main.command()
+@click.argument("period")
+@click.option("--area", "area_id", metavar="AREA_ID", help="One area's report only (an area_id of dim_area, e.g. 001).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "html"]), help="One format only (default: both).")
+@click.option("--out", type=click.Path(path_type=Path), metavar="PATH",
+              help="A folder (default: the current one), or the file to write.")
+def report(period: str, area_id: str | None, fmt: str | None, out: Path | None) -> None:
+    """Write the directive's periodic report (báo cáo 6 tháng / năm) of a half-year or year
+    period from the published release: an XLSX workbook and a self-contained HTML page with
+    charts, in Vietnamese. Periods: R2024-H1, R2024 (reporting calendar), 2024-H1, 2024.
+    Exit code 2 when the period or area cannot be reported on.
+
+    Example: pcmd report R2024-H1 --area 001 --format xlsx --out bao-cao.xlsx
+    """
+    from pipelines.report import ReportError, write_report
+
+    settings = _settings()
+    try:
+        paths = write_report(settings.published_db, period, area_id=area_id, formats=[fmt] if fmt else None, out=out)
+    except ReportError as error:
+        click.echo(f"pcmd report: {error}", err=True)
+        sys.exit(2)
+    for path in paths:
+        click.echo(f"Wrote {path}")
 
 
 @main.command()

@@ -108,7 +108,10 @@ def release_summary(settings: Settings, before: str | None, success: bool) -> st
     if now is None:
         return "Release: none published yet"
     if now != before:
-        return f"Release: {now} published at {settings.published_db}"
+        from pipelines.publish.store import release_dir
+        from pipelines.report import release_reports
+
+        return f"Release: {now} published at {settings.published_db}\n{release_reports(release_dir(settings, now))}"
     if success:
         return f"Release: no new release (nothing changed since {now}, which stays published)"
     return f"Release: not published; {now} stays published"

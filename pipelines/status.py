@@ -50,6 +50,11 @@ def status_report(settings: Settings) -> str:
         f"Refresh running: {holder.describe()}" if holder else "Refresh running: none",
         f"Warehouse: {settings.warehouse_db}",
     ]
+    if manifest:
+        from pipelines.publish.store import release_dir
+        from pipelines.report import release_reports
+
+        parts.append(release_reports(release_dir(settings, manifest["release_id"])))
     releases = list_releases(settings)
     if releases:
         kept = ", ".join(m["release_id"] for m in releases[-5:][::-1])

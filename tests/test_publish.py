@@ -185,7 +185,7 @@ def test_publish_writes_a_complete_release(home):
     folder = home.releases_dir / release_id
     tables = (*PUBLISHED_TABLES, "release")
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        ["marts.duckdb", "manifest.json", *(f"{t}.parquet" for t in tables)])
+        ["marts.duckdb", "manifest.json", *(f"{t}.parquet" for t in tables), "reports", "dictionary.html"])
 
     # Only the published tables, in the default schema: nothing raw, staged or internal, and no
     # schema `marts` to make `marts.<table>` ambiguous with the file's catalog `marts`.
@@ -233,7 +233,9 @@ def test_publish_writes_a_complete_release(home):
     assert [c["name"] for c in manifest["checks"]] == ["marts_indicator_values", "dim_area_unique", "police_freshness"]
     assert manifest["checks"][0]["evaluated"] == 9
     assert manifest["data_through"]["police"] == "2024-03-10"
-    assert manifest["files"] == {p.name: sha256(p) for p in folder.iterdir() if p.name != "manifest.json"}
+    # the data files; the reports and the dictionary are made from them
+    assert manifest["files"] == {p.name: sha256(p) for p in folder.iterdir()
+                                 if p.name not in ("manifest.json", "reports", "dictionary.html")}
 
     # published/ is the release, byte for byte.
     assert sha256(home.published_db) == sha256(db)

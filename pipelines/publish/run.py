@@ -3,7 +3,8 @@
 In order, under the publish lock and with the warehouse open read-only throughout the copy:
 1. refuse unless every blocking check passed on this exact candidate (its fingerprint);
 2. no new release when the candidate equals the published release;
-3. build `releases/<id>.tmp/`, sync it, rename it to `releases/<id>/`;
+3. build `releases/<id>.tmp/` (the marts, then the reports and the dictionary made from them),
+   sync it, rename it to `releases/<id>/`;
 4. replace `published/marts.duckdb`, then `published/RELEASE`;
 5. keep the last `settings.keep_releases` releases (never the published one).
 A crash at any point leaves the previous release published; the next publish cleans up.
@@ -21,14 +22,15 @@ from pipelines.publish.candidate import PUBLISHED_TABLES, data_through, fingerpr
 from pipelines.publish.gate import CheckResult, verify_checks
 from pipelines.publish.release import write_release
 from pipelines.publish.store import (
-    begin_release, clean_stale, commit_release, new_release_id, prune, publish_lock,
+    RELEASE_DB, begin_release, clean_stale, commit_release, new_release_id, prune, publish_lock,
     publish_release, published_release_id, read_manifest, release_ids, write_pointer,
 )
+from pipelines.report import write_release_reports
 
 # What `on_stage` is told, in order.
 STAGES = (
     "checks_passed", *(f"copied {table}" for table in PUBLISHED_TABLES), "release_written",
-    "release_committed", "published_db_staged", "published_db_replaced", "published",
+    "reports_written", "release_committed", "published_db_staged", "published_db_replaced", "published",
 )
 
 
@@ -115,6 +117,12 @@ def publish(
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
         on_stage("release_written")
+        try:  # the reports are part of the release: they are in its folder before it is renamed into place
+            write_release_reports(staging, staging / RELEASE_DB, manifest)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        on_stage("reports_written")
         commit_release(settings, staging, release_id)
         on_stage("release_committed")
         publish_release(settings, release_id, on_stage)

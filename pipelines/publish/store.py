@@ -149,9 +149,10 @@ def begin_release(settings: Settings, release_id: str) -> Path:
 
 
 def commit_release(settings: Settings, staging: Path, release_id: str) -> Path:
-    """Make the built release readable by everyone and sync it, then rename its folder into place."""
+    """Make the built release readable by everyone and sync every file of it (reports/ included),
+    then rename its folder into place."""
     make_public(staging)
-    for path in staging.iterdir():
+    for path in sorted(staging.rglob("*"), reverse=True):  # files before the folders holding them
         fsync_path(path)
     fsync_path(staging)
     final = release_dir(settings, release_id)
