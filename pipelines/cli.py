@@ -23,6 +23,12 @@ def _settings():
         raise click.UsageError(str(exc)) from None
 
 
+def _refuse(command: str, reason: str) -> None:
+    """A bad argument: one line on stderr, exit code 2 (as click does for a bad option)."""
+    click.echo(f"pcmd {command}: {reason}", err=True)
+    sys.exit(2)
+
+
 def _generate(settings, seed: int, scale: float, date_from: date, date_to: date) -> None:
     from pipelines.generate import generate as generate_deliveries
 
@@ -139,8 +145,7 @@ def report(period: str, area_id: str | None, fmt: str | None, out: Path | None) 
     try:
         paths = write_report(settings.published_db, period, area_id=area_id, formats=[fmt] if fmt else None, out=out)
     except ReportError as error:
-        click.echo(f"pcmd report: {error}", err=True)
-        sys.exit(2)
+        _refuse("report", str(error))
     for path in paths:
         click.echo(f"Wrote {path}")
 
@@ -187,7 +192,7 @@ def rollback(release_id: str) -> None:
 
     settings = _settings()
     if read_manifest(settings, release_id) is None:
-        raise click.ClickException(f"no release {release_id} under {settings.releases_dir} (see `pcmd status`)")
+        _refuse("rollback", f"no release {release_id} under {settings.releases_dir} (see `pcmd status`)")
     try:
         with refresh_lock(settings, by="pcmd rollback"), publish_lock(settings):
             clean_stale(settings)

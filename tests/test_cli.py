@@ -51,7 +51,8 @@ def test_rollback_publishes_an_earlier_release_again(settings):
     assert f"Published release: {first}" in status and f"latest first: {second}, {first}" in status
 
     unknown = CliRunner().invoke(main, ["rollback", "2020-01-01T000000Z"])
-    assert unknown.exit_code != 0 and "no release 2020-01-01T000000Z" in unknown.output
+    assert unknown.exit_code == 2 and len(unknown.output.splitlines()) == 1
+    assert "no release 2020-01-01T000000Z" in unknown.output
     assert published_release(settings)["release_id"] == first
 
 
