@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.config import Settings
+from pipelines.contract import LOCAL_TIME_ZONE
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Delivery:
         """The local (Asia/Ho_Chi_Minh) day the file was first seen: the latest valid event date."""
         from zoneinfo import ZoneInfo
 
-        return self.first_seen_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        return self.first_seen_at.astimezone(ZoneInfo(LOCAL_TIME_ZONE)).date()
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,6 @@ def by_area(data: ReportData, lang: str = "vi") -> list[Chart]:
                            "level": t(*LEVELS[area["level"]])})
     if not points:
         return []
-    order = [a["area_name"] for a in areas]
     panels = []
     for level in ("district", "commune"):  # one block of rows per level (both for a period across 1 July 2025)
         names_of_level = [a["area_name"] for a in areas if a["level"] == level]

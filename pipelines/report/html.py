@@ -72,7 +72,7 @@ def _table(table: T.Table, columns: list[int] | None = None, wide: bool = False)
     keep = None if columns is None else set(range(table.label_columns)) | set(columns)
     head_rows = []
     for r, row in enumerate(table.header):
-        cells, c = [], 0
+        cells = []
         for (hr, hc), head in T.header_positions(table.header).items():
             if hr != r:
                 continue

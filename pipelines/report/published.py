@@ -19,6 +19,8 @@ from typing import Iterator
 import duckdb
 import polars as pl
 
+from pipelines.contract import LOCAL_TIME_ZONE
+
 REPORT_TYPES = ("half", "year")
 HISTORY_HALVES = 6  # the page's charts: the last six half-years
 
@@ -36,7 +38,7 @@ def open_release(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise ReportError(f"no published release at {path} (run `pcmd refresh` first)")
     con = open_release_db(Path(path))
     try:
-        con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+        con.execute(f"SET TimeZone = '{LOCAL_TIME_ZONE}'")
         yield con
     finally:
         con.close()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pipelines.contract import LOCAL_TIME_ZONE
 from pipelines.ingest.landing import parse_file_name
 from pipelines.report.published import ReportData
 from pipelines.report.words import (
@@ -16,7 +17,7 @@ from pipelines.report.words import (
     day, number_text, short_period, unit_label,
 )
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+HANOI = ZoneInfo(LOCAL_TIME_ZONE)
 
 
 @dataclass(frozen=True)
