@@ -445,9 +445,9 @@ def query_latency(settings: Settings, runs: int = QUERY_RUNS) -> Queries:
     """`district_report` for the latest year period and `indicator_values` for one indicator
     over all areas and periods, on one read-only connection (as a BI tool keeps it), after
     one warm-up run each."""
-    from pipelines.status import open_published
+    from pipelines.publish.store import open_release_db
 
-    con = open_published(settings)
+    con = open_release_db(settings.published_db)
     try:
         period = con.execute(
             "select period_id from marts.district_report join marts.dim_period using (period_id) "

@@ -13,7 +13,7 @@ import duckdb
 from pipelines.config import Settings
 from pipelines.freshness import agency_freshness
 from pipelines.permissions import world_readable_landing
-from pipelines.publish.store import open_release_db
+from pipelines.publish.store import open_release_db, release_dir
 from pipelines.refresh_lock import current_holder
 from pipelines.warehouse import connect
 
@@ -51,7 +51,6 @@ def status_report(settings: Settings) -> str:
         f"Warehouse: {settings.warehouse_db}",
     ]
     if manifest:
-        from pipelines.publish.store import release_dir
         from pipelines.report import release_reports
 
         parts.append(release_reports(release_dir(settings, manifest["release_id"])))
@@ -144,16 +143,11 @@ from marts.district_report
 where area_id = '01' and period_id = 'R2024-H1'"""
 
 
-def open_published(settings: Settings):
-    """The published release, read-only, opened directly as a client opens it."""
-    return open_release_db(settings.published_db)
-
-
 def demo_query(settings: Settings) -> str:
     """Where the marts are, and a real query against them."""
     if not settings.published_db.exists():
         return f"No release published yet under {settings.published_db.parent}."
-    con = open_published(settings)
+    con = open_release_db(settings.published_db)
     try:
         cursor = con.execute(DEMO_QUERY)
         rows = cursor.fetchall()
