@@ -13,9 +13,11 @@ A crash at any point leaves the previous release published; the next publish cle
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Collection
+from pathlib import Path
+from typing import Callable, Collection, Iterator
 
 from pipelines.config import Settings
 from pipelines.publish.candidate import PUBLISHED_TABLES, data_through, fingerprint, open_candidate
@@ -45,6 +47,16 @@ class PublishOutcome:
 
     def __str__(self) -> str:
         return self.message
+
+
+@contextmanager
+def _discarded_on_failure(staging: Path) -> Iterator[None]:
+    """A release folder that could not be completed is removed, whatever stopped it."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _ignore(stage: str) -> None:
@@ -110,18 +122,12 @@ def publish(
                 "previous_release_id": previous_id,
             }
             staging = begin_release(settings, release_id)
-            try:
+            with _discarded_on_failure(staging):
                 manifest = write_release(con, staging, row, fingerprint=candidate,
                                          deliveries=deliveries, checks=checks, on_stage=on_stage)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
         on_stage("release_written")
-        try:  # the reports are part of the release: they are in its folder before it is renamed into place
+        with _discarded_on_failure(staging):  # the reports are part of the release, in its folder before the rename
             write_release_reports(staging, staging / RELEASE_DB, manifest)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         on_stage("reports_written")
         commit_release(settings, staging, release_id)
         on_stage("release_committed")

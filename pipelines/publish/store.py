@@ -105,7 +105,9 @@ def list_releases(settings: Settings) -> list[dict]:
 
 def open_release_db(path: Path) -> duckdb.DuckDBPyConnection:
     """A release file opened read-only, as statisticians and BI tools open it: directly, with the
-    tables in its default schema, so `indicator_values` and `marts.indicator_values` both work."""
+    tables in its default schema, so `indicator_values` and `marts.indicator_values` both work.
+    DuckDB shares one instance per file and process while a connection to it is open: close it
+    promptly, or a later connection in the same process sees this release after a publish."""
     return duckdb.connect(str(path), read_only=True)
 
 
